@@ -22,7 +22,7 @@ DOCUMENT_FORMATS = ("text", "markdown")
 
 @dataclass(frozen=True)
 class Document:
-    """One loaded input file (or one column of a TSV/JSONL file).
+    r"""One loaded input file (or one column of a TSV/JSONL file).
 
     Attributes:
         path: The file it came from.

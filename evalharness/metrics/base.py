@@ -56,9 +56,7 @@ def get_metric(name: str, **options: Any) -> Metric:
     _load_builtin()
     key = name.strip().lower()
     if key not in _REGISTRY:
-        raise UsageError(
-            f"unknown metric {name!r}; choose from: {', '.join(sorted(_REGISTRY))}"
-        )
+        raise UsageError(f"unknown metric {name!r}; choose from: {', '.join(sorted(_REGISTRY))}")
     return _REGISTRY[key](**options)
 
 

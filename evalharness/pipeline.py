@@ -1,0 +1,303 @@
+"""The evaluate pipeline: load -> clean -> segment -> align -> score -> check.
+
+:func:`evaluate` is the one function that does the work; the CLI, the gate and
+the reports are views of the :class:`~evalharness.run.RunResult` it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from evalharness import io as eio
+from evalharness.errors import InputError, MetricUnavailableError, UsageError
+from evalharness.metrics.base import Metric, get_metric
+from evalharness.run import RunResult, SystemResult
+from evalharness.scoring import compare_systems, score_segments
+from evalharness.types import AlignedSegment, CometOptions, Document, MetricResult, Sentence
+
+DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
+OPTIONAL_BY_DEFAULT = frozenset({"comet"})
+
+Info = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class EvaluateOptions:
+    """Settings of one run beyond the input files."""
+
+    fmt: str = "auto"
+    metrics: tuple[str, ...] | None = None
+    comet: CometOptions = CometOptions()
+    resegment: bool = False
+    ref_docids: str | None = None
+    bootstrap_samples: int = 1000
+    seed: int = 12345
+    run_checks: bool = True
+    names: tuple[str, ...] | None = None
+    metric_params: Mapping[str, Mapping[str, Any]] | None = None
+
+
+def parse_metric_list(spec: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``"bleu,chrf"`` or ``["bleu", "chrf"]`` -> ``("bleu", "chrf")``; None stays None."""
+    if spec is None:
+        return None
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    names = tuple(dict.fromkeys(i.strip().lower() for i in items if i.strip()))
+    if not names:
+        raise UsageError("--metrics needs at least one metric name")
+    return names
+
+
+def evaluate(
+    ref: str | Path,
+    hyps: str | Path | Sequence[str | Path],
+    src: str | Path | None = None,
+    *,
+    options: EvaluateOptions | None = None,
+    info: Info | None = None,
+    **overrides: Any,
+) -> RunResult:
+    """Evaluate one or more hypothesis files against a reference.
+
+    Args:
+        ref: Reference file.
+        hyps: One hypothesis file or several (one system each; the first is the
+            baseline of the paired significance tests).
+        src: Optional source file (COMET, untranslated-text check).
+        options: Run settings.
+        info: Receives status lines (format choices, unavailable metrics).
+        **overrides: Replace single fields of ``options``
+            (e.g. ``metrics="bleu,chrf"``, ``fmt="lines"``).
+
+    Returns:
+        The run result; ``.to_dict()`` is the JSON report.
+
+    Raises:
+        InputError: unreadable, empty or mismatched inputs.
+        UsageError: unknown metric or format.
+        MetricUnavailableError: an explicitly requested metric cannot be computed.
+    """
+    opts = replace(options or EvaluateOptions(), **overrides)
+    if "metrics" in overrides:
+        opts = replace(opts, metrics=parse_metric_list(overrides["metrics"]))
+    say = info or (lambda _msg: None)
+    hyp_paths = [hyps] if isinstance(hyps, (str, Path)) else list(hyps)
+    if not hyp_paths:
+        raise UsageError("at least one hypothesis file is needed")
+    metrics = _instantiate_metrics(opts)
+    ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
+    ref_sents = document_sentences(ref_doc)
+    src_sents = _source_sentences(src_doc, ref_sents)
+    metrics = _resolve_metrics(metrics, opts, say)
+    names = _system_names(hyp_paths, opts.names)
+    systems = []
+    for name, hyp_doc in zip(names, hyp_docs, strict=False):
+        segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts)
+        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say))
+    systems = compare_systems(systems, metrics, opts.bootstrap_samples, opts.seed)
+    return RunResult(
+        reference=ref_doc,
+        source=src_doc,
+        systems=tuple(systems),
+        reference_sentences=len(ref_sents),
+        options={
+            "format": ref_doc.format,
+            "metrics": list(metrics),
+            "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
+            "resegment": opts.resegment,
+        },
+        created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
+    names = opts.metrics or DEFAULT_METRICS
+    params = opts.metric_params or {}
+    metrics: dict[str, Metric] = {}
+    for name in names:
+        kwargs = dict(params.get(name, {}))
+        if name == "comet":
+            kwargs.setdefault("options", opts.comet)
+        metrics[name] = get_metric(name, **kwargs)
+    return metrics
+
+
+def _resolve_metrics(
+    metrics: dict[str, Metric], opts: EvaluateOptions, say: Info
+) -> dict[str, Any]:
+    """Check model-based metrics before any scoring; drop optional ones that fail."""
+    resolved: dict[str, Any] = {}
+    explicit = opts.metrics is not None
+    for name, metric in metrics.items():
+        resolve = getattr(metric, "resolve", None)
+        if resolve is not None:
+            try:
+                resolve()
+            except MetricUnavailableError as exc:
+                if explicit or name not in OPTIONAL_BY_DEFAULT:
+                    raise
+                say(f"warning: {exc}; continuing without it")
+                resolved[name] = exc
+                continue
+        resolved[name] = metric
+    return resolved
+
+
+def load_inputs(
+    ref: str | Path,
+    hyps: Sequence[str | Path],
+    src: str | Path | None,
+    fmt: str,
+    say: Info,
+) -> tuple[Document, list[Document], Document | None]:
+    """Read every input file and settle the format of each.
+
+    With ``--format auto`` plain files become ``lines`` when they all have the
+    same line count as each other, else ``text`` documents.
+    """
+    if fmt not in eio.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(eio.FORMATS)}")
+    paths: list[tuple[str, eio.Role]] = [(str(ref), "ref")] + [(str(h), "hyp") for h in hyps]
+    if src is not None:
+        paths.append((str(src), "src"))
+    texts = {p: eio.read_text(p) for p, _ in paths}
+    formats = {p: _choose_format(p, texts[p], fmt) for p, _ in paths}
+    plain = [p for p, choice in formats.items() if choice.format == "plain"]
+    if plain:
+        line_ref = formats[str(ref)].format in eio.LINE_FORMATS
+        choice = (
+            eio.FormatChoice("lines", "reference is line-aligned")
+            if line_ref
+            else eio.resolve_plain_formats([texts[p] for p in plain])
+        )
+        if not line_ref and formats[str(ref)].format == "markdown":
+            choice = eio.FormatChoice("text", "reference is a Markdown document")
+        for p in plain:
+            formats[p] = choice
+    docs = []
+    for p, role in paths:
+        choice = formats[p]
+        if fmt == "auto":
+            say(f"{p}: format {choice.format} ({choice.reason})")
+        docs.append(eio.load_document(p, choice.format, role, text=texts[p]))
+    ref_doc, hyp_docs = docs[0], docs[1 : 1 + len(hyps)]
+    src_doc = docs[-1] if src is not None else None
+    return ref_doc, hyp_docs, src_doc
+
+
+def _choose_format(path: str, text: str, fmt: str) -> eio.FormatChoice:
+    if fmt != "auto":
+        return eio.FormatChoice(fmt, f"--format {fmt}")
+    return eio.sniff_format(path, text)
+
+
+def document_sentences(doc: Document) -> tuple[Sentence, ...]:
+    """Sentences of a document: given segments, or cleaned and Punkt-split text."""
+    if doc.segments is not None:
+        return doc.segments
+    from evalharness.prep import clean_document
+    from evalharness.segment import split_sentences
+
+    return split_sentences(clean_document(doc))
+
+
+def _source_sentences(src: Document | None, ref_sents: Sequence[Sentence]) -> tuple[Sentence, ...]:
+    if src is None:
+        return ()
+    sents = document_sentences(src)
+    if len(sents) != len(ref_sents):
+        raise InputError(
+            f"source has {len(sents)} segments but the reference has {len(ref_sents)}; "
+            "a source must be line-aligned with the reference",
+            src.path,
+        )
+    return sents
+
+
+def build_segments(
+    ref_doc: Document,
+    ref_sents: Sequence[Sentence],
+    hyp_doc: Document,
+    src_sents: Sequence[Sentence],
+    opts: EvaluateOptions,
+) -> tuple[AlignedSegment, ...]:
+    """Pair hypothesis text with reference segments: by position, alignment or re-segmentation."""
+    from evalharness import align
+
+    if opts.resegment:
+        from evalharness.resegment import resegment_document
+
+        segments = resegment_document(ref_sents, hyp_doc, docids=_read_docids(opts.ref_docids))
+    elif ref_doc.is_line_aligned and hyp_doc.is_line_aligned:
+        hyp_sents = hyp_doc.segments or ()
+        if len(hyp_sents) != len(ref_sents):
+            raise InputError(
+                f"has {len(hyp_sents)} lines but the reference {ref_doc.path} has "
+                f"{len(ref_sents)}; line-aligned inputs need equal line counts",
+                hyp_doc.path,
+            )
+        segments = align.align_by_position(ref_sents, hyp_sents)
+    else:
+        segments = align.align_sentences(ref_sents, document_sentences(hyp_doc))
+    if src_sents:
+        segments = tuple(_attach_source(seg, ref_sents, src_sents) for seg in segments)
+    return segments
+
+
+def _attach_source(
+    seg: AlignedSegment, ref_sents: Sequence[Sentence], src_sents: Sequence[Sentence]
+) -> AlignedSegment:
+    index = {id(s): i for i, s in enumerate(ref_sents)}
+    src = tuple(src_sents[index[id(r)]] for r in seg.ref if id(r) in index)
+    return replace(seg, src=src)
+
+
+def _read_docids(path: str | None) -> list[str] | None:
+    if path is None:
+        return None
+    return [line.strip() for line in eio.read_text(path).split("\n") if line.strip()]
+
+
+def _system_names(paths: Sequence[str | Path], names: Sequence[str] | None) -> list[str]:
+    if names:
+        if len(names) != len(paths):
+            raise UsageError(f"--name given {len(names)} times for {len(paths)} hypotheses")
+        return list(names)
+    out: list[str] = []
+    for p in paths:
+        base = Path(p).stem or str(p)
+        name, k = base, 2
+        while name in out:
+            name, k = f"{base}-{k}", k + 1
+        out.append(name)
+    return out
+
+
+def _evaluate_system(
+    name: str,
+    hyp_doc: Document,
+    segments: tuple[AlignedSegment, ...],
+    metrics: Mapping[str, Any],
+    opts: EvaluateOptions,
+    say: Info,
+) -> SystemResult:
+    results: dict[str, MetricResult] = score_segments(
+        segments,
+        metrics,
+        opts.bootstrap_samples,
+        opts.seed,
+        explicit=opts.metrics is not None,
+        say=say,
+    )
+    findings: tuple[tuple[Any, ...], ...] = tuple(() for _ in segments)
+    if opts.run_checks:
+        from evalharness.checks import find_errors
+
+        findings = find_errors(segments, results, has_source=any(s.src for s in segments))
+    return SystemResult(
+        name=name, document=hyp_doc, segments=segments, metrics=results, findings=findings
+    )

@@ -1,0 +1,1 @@
+"""Report writers: JSON (the contract), CSV, HTML, JUnit, Markdown, terminal text."""

@@ -1,0 +1,162 @@
+"""Scoring aligned segments with every metric, and comparing systems.
+
+Each metric computes per-segment sufficient statistics once; intervals and
+paired tests resample rows of those statistics (see :mod:`evalharness.metrics.stats`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from evalharness.errors import MetricUnavailableError
+from evalharness.metrics.base import Metric
+from evalharness.run import PairedComparison, SystemResult
+from evalharness.types import AlignedSegment, MetricResult
+
+
+def score_segments(
+    segments: Sequence[AlignedSegment],
+    metrics: Mapping[str, Metric | MetricUnavailableError],
+    samples: int,
+    seed: int,
+    *,
+    explicit: bool,
+    say: Callable[[str], None],
+) -> dict[str, MetricResult]:
+    """Score one system's segments with each metric and add bootstrap intervals.
+
+    A metric given as a :class:`MetricUnavailableError` (resolved earlier and
+    found missing) is recorded with ``status: unavailable``; so is an optional
+    metric that fails while scoring, unless the user asked for it explicitly.
+    """
+    from evalharness.metrics.stats import bootstrap_ci
+
+    hyps = [s.hyp_text for s in segments]
+    refs = [s.ref_text for s in segments]
+    srcs = [s.src_text for s in segments] if any(s.src for s in segments) else None
+    results: dict[str, MetricResult] = {}
+    for name, metric in metrics.items():
+        if isinstance(metric, MetricUnavailableError):
+            results[name] = unavailable_result(name, metric)
+            continue
+        try:
+            result = metric.compute(hyps, refs, srcs)
+        except MetricUnavailableError as exc:
+            if explicit:
+                raise
+            say(f"warning: {exc}; continuing without it")
+            results[name] = unavailable_result(name, exc)
+            continue
+        if result.ci95 is None and result.stats is not None and len(segments) > 0:
+            ci = bootstrap_ci(metric, np.asarray(result.stats), n_samples=samples, seed=seed)
+            result = replace(result, ci95=(float(ci[0]), float(ci[1])))
+        results[name] = result
+    return results
+
+
+def unavailable_result(name: str, exc: MetricUnavailableError) -> MetricResult:
+    """The report entry of a metric that could not be computed (never a fake score)."""
+    reason = exc.cause + (f" Fix: {exc.fix}" if exc.fix else "")
+    return MetricResult(
+        name=name,
+        score=None,
+        signature="",
+        status="unavailable",
+        reason=reason,
+        extra={"model": getattr(exc, "model", None)} if getattr(exc, "model", None) else {},
+    )
+
+
+def compare_systems(
+    systems: Sequence[SystemResult],
+    metrics: Mapping[str, Metric | MetricUnavailableError],
+    samples: int,
+    seed: int,
+) -> list[SystemResult]:
+    """Paired bootstrap test of every system against the first one.
+
+    Line-aligned systems are paired segment by segment. Document-mode systems may
+    be aligned differently, so they are paired on blocks of reference sentences
+    that every system's alignment keeps together (see :func:`pairing_blocks`).
+    """
+    from evalharness.metrics.stats import paired_bootstrap
+
+    if len(systems) < 2:
+        return list(systems)
+    blocks = pairing_blocks([s.segments for s in systems])
+    base = systems[0]
+    out = [base]
+    for system, block_ids in zip(systems[1:], blocks[1:], strict=False):
+        comparisons: dict[str, PairedComparison] = {}
+        for name, metric in metrics.items():
+            a, b = base.metrics.get(name), system.metrics.get(name)
+            if isinstance(metric, MetricUnavailableError) or a is None or b is None:
+                continue
+            if a.stats is None or b.stats is None:
+                continue
+            base_stats = block_sums(np.asarray(a.stats), blocks[0])
+            cand_stats = block_sums(np.asarray(b.stats), block_ids)
+            result = paired_bootstrap(metric, base_stats, cand_stats, n_samples=samples, seed=seed)
+            comparisons[name] = PairedComparison(
+                metric=name,
+                baseline=base.name,
+                delta=float(result.delta),
+                p_value=float(result.p_value),
+                ci95=_as_interval(getattr(result, "ci95", None)),
+            )
+        out.append(replace(system, significance=comparisons))
+    return out
+
+
+def _as_interval(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    return (float(value[0]), float(value[1]))
+
+
+def block_sums(stats: np.ndarray, block_ids: np.ndarray) -> np.ndarray:
+    """Sum the rows of ``stats`` that share a block id (ids are sorted, 0..k-1)."""
+    if len(block_ids) == 0:
+        return stats
+    starts = np.flatnonzero(np.r_[True, block_ids[1:] != block_ids[:-1]])
+    return np.add.reduceat(stats, starts, axis=0)
+
+
+def pairing_blocks(systems: Sequence[Sequence[AlignedSegment]]) -> list[np.ndarray]:
+    """Block id of every segment of every system, consistent across systems.
+
+    A block boundary may fall after reference sentence ``i`` only if no system
+    has a segment spanning sentences ``i`` and ``i + 1``. Hypothesis-only
+    segments join the block of the reference sentence before them. For
+    line-aligned systems every segment is its own block.
+    """
+    positions = [_reference_positions(segs) for segs in systems]
+    n_ref = max((max((p[1] for p in pos), default=-1) for pos in positions), default=-1) + 1
+    allowed = np.ones(max(n_ref, 1), dtype=bool)
+    for pos in positions:
+        for first, last in pos:
+            if last > first:
+                allowed[first:last] = False
+    block_of_ref = np.concatenate([[0], np.cumsum(allowed[:-1])]) if n_ref else np.zeros(1, int)
+    result = []
+    for pos in positions:
+        result.append(np.array([block_of_ref[max(first, 0)] for first, _ in pos], dtype=np.int64))
+    return result
+
+
+def _reference_positions(segments: Sequence[AlignedSegment]) -> list[tuple[int, int]]:
+    """(first, last) reference-sentence index of each segment, in order."""
+    positions: list[tuple[int, int]] = []
+    next_ref = 0
+    for seg in segments:
+        if seg.ref:
+            first, last = next_ref, next_ref + len(seg.ref) - 1
+            next_ref = last + 1
+        else:
+            first = last = max(next_ref - 1, 0)
+        positions.append((first, last))
+    return positions
