@@ -1,0 +1,110 @@
+"""The evaluate pipeline on real data: WMT23 zh-en, three systems in one run."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sacrebleu
+
+import evalharness
+from evalharness.scoring import block_sums, pairing_blocks
+from evalharness.types import AlignedSegment, Sentence
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data" / "metric_vectors"
+WMT = DATA / "wmt23_zhen_generaltest_full"
+REF = WMT / "generaltest2023.zh-en.ref.refA.en"
+SRC = WMT / "generaltest2023.zh-en.src.zh"
+SYSTEMS = ["GPT4-5shot", "ONLINE-A", "NLLB_Greedy"]
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+
+
+@pytest.fixture(scope="module")
+def wmt_run() -> evalharness.pipeline.RunResult:  # type: ignore[name-defined]
+    hyps = [WMT / f"generaltest2023.zh-en.hyp.{s}.en" for s in SYSTEMS]
+    return evalharness.evaluate(
+        REF, hyps, fmt="lines", metrics="bleu,chrf,ter", names=tuple(SYSTEMS), run_checks=False
+    )
+
+
+def reference_corpus_scores() -> dict[tuple[str, str], float]:
+    with open(DATA / "corpus_scores_reference_impl.tsv", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {
+            (r["system"], r["metric"]): float(r["sacrebleu_value"])
+            for r in rows
+            if r["files"].startswith("metric_vectors/wmt23")
+        }
+
+
+def test_corpus_scores_equal_sacrebleu(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    refs = read_lines(REF)
+    expected = reference_corpus_scores()
+    for system in wmt_run.systems:
+        hyps = read_lines(WMT / f"generaltest2023.zh-en.hyp.{system.name}.en")
+        bleu = sacrebleu.corpus_bleu(hyps, [refs])
+        chrf = sacrebleu.corpus_chrf(hyps, [refs])
+        assert system.metrics["bleu"].score == pytest.approx(bleu.score, abs=1e-6)
+        assert system.metrics["chrf"].score == pytest.approx(chrf.score, abs=1e-6)
+        assert system.metrics["ter"].score == pytest.approx(expected[(system.name, "TER")], abs=5e-5)
+        assert system.metrics["bleu"].signature == str(sacrebleu.BLEU().get_signature())
+
+
+def test_sentence_scores_equal_sacrebleu(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    refs = read_lines(REF)
+    for system in wmt_run.systems:
+        hyps = read_lines(WMT / f"generaltest2023.zh-en.hyp.{system.name}.en")
+        bleu = np.array([sacrebleu.sentence_bleu(h, [r]).score for h, r in zip(hyps, refs)])
+        chrf = np.array([sacrebleu.sentence_chrf(h, [r]).score for h, r in zip(hyps, refs)])
+        np.testing.assert_allclose(system.metrics["bleu"].segment_scores, bleu, atol=1e-6)
+        np.testing.assert_allclose(system.metrics["chrf"].segment_scores, chrf, atol=1e-6)
+
+
+def test_sentence_ter_equals_sacrebleu_on_a_sample(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    refs = read_lines(REF)
+    rng = np.random.default_rng(7)
+    picks = rng.choice(len(refs), size=150, replace=False)
+    system = wmt_run.systems[2]
+    hyps = read_lines(WMT / f"generaltest2023.zh-en.hyp.{system.name}.en")
+    for i in picks:
+        expected = sacrebleu.sentence_ter(hyps[i], [refs[i]]).score
+        assert system.metrics["ter"].segment_scores[i] == pytest.approx(expected, abs=1e-6)
+
+
+def test_significance_against_first_system(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    report = wmt_run.to_dict()
+    assert report["systems"][0]["significance"] is None
+    nllb = report["systems"][2]["significance"]
+    assert nllb["baseline"] == "GPT4-5shot"
+    assert nllb["metrics"]["bleu"]["delta"] < -5
+    assert nllb["metrics"]["bleu"]["p_value"] < 0.01
+    for system in report["systems"]:
+        lo, hi = system["metrics"]["bleu"]["ci95"]
+        assert lo < system["metrics"]["bleu"]["score"] < hi
+
+
+def test_to_pandas_has_a_row_per_segment_per_system(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    frame = wmt_run.to_pandas()
+    assert len(frame) == 3 * 1976
+    assert set(frame["system"]) == set(SYSTEMS)
+
+
+def _seg(i: int, n_ref: int, n_hyp: int) -> AlignedSegment:
+    s = Sentence("x", 0, 1, 1)
+    return AlignedSegment(i, (s,) * n_ref, (s,) * n_hyp)
+
+
+def test_pairing_blocks_keep_merges_of_any_system_together() -> None:
+    a = [_seg(0, 1, 1), _seg(1, 1, 1), _seg(2, 1, 1), _seg(3, 1, 1)]
+    b = [_seg(0, 2, 1), _seg(1, 0, 1), _seg(2, 1, 1), _seg(3, 1, 0)]
+    blocks = pairing_blocks([a, b])
+    assert blocks[0].tolist() == [0, 0, 1, 2]
+    assert blocks[1].tolist() == [0, 0, 1, 2]
+    stats = np.arange(8).reshape(4, 2)
+    assert block_sums(stats, blocks[0]).tolist() == [[2, 4], [4, 5], [6, 7]]
