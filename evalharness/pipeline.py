@@ -17,7 +17,15 @@ from evalharness.errors import InputError, MetricUnavailableError, UsageError
 from evalharness.metrics.base import Metric, get_metric
 from evalharness.run import RunResult, SystemResult
 from evalharness.scoring import compare_systems, score_segments
-from evalharness.types import AlignedSegment, CometOptions, Document, MetricResult, Sentence
+from evalharness.types import (
+    LINE_FORMATS,
+    AlignedSegment,
+    CometOptions,
+    Document,
+    MetricResult,
+    Role,
+    Sentence,
+)
 
 DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
 OPTIONAL_BY_DEFAULT = frozenset({"comet"})
@@ -161,14 +169,14 @@ def load_inputs(
     """
     if fmt not in eio.FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(eio.FORMATS)}")
-    paths: list[tuple[str, eio.Role]] = [(str(ref), "ref")] + [(str(h), "hyp") for h in hyps]
+    paths: list[tuple[str, Role]] = [(str(ref), "ref")] + [(str(h), "hyp") for h in hyps]
     if src is not None:
         paths.append((str(src), "src"))
     texts = {p: eio.read_text(p) for p, _ in paths}
     formats = {p: _choose_format(p, texts[p], fmt) for p, _ in paths}
     plain = [p for p, choice in formats.items() if choice.format == "plain"]
     if plain:
-        line_ref = formats[str(ref)].format in eio.LINE_FORMATS
+        line_ref = formats[str(ref)].format in LINE_FORMATS
         choice = (
             eio.FormatChoice("lines", "reference is line-aligned")
             if line_ref
