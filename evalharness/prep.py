@@ -62,6 +62,8 @@ _LABELLED_CREDIT = re.compile(
     r"(?:\s+(?:source|credit|courtesy))?|Credit|Photo credit|Courtesy|Source)\s*[:,]\s*"
     r"[^\s.!?][^.!?]{0,80}$"
 )
+_HAS_WORD = re.compile(r"\w")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TITLE_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
 _SHORT_STARTS = frozenset({"He", "It", "In", "On", "At", "As", "An", "We", "If", "By", "So", "To"})
 _NAME_CONNECTORS = frozenset({"and", "&", ","})
@@ -145,7 +147,8 @@ def strip_inline_markup(text: str) -> str:
 
 def is_sentence_like(text: str) -> bool:
     """True when a line reads as prose: long, or several words ending in sentence punctuation."""
-    words = len(text.split())
+    # CJK text has no spaces: count two ideographs or kana as one word.
+    words = len(text.split()) + len(_CJK.findall(text)) // 2
     return words >= 12 or (words >= 4 and _SENTENCE_END.search(text) is not None)
 
 
@@ -266,22 +269,22 @@ def _is_name(words: Sequence[str]) -> bool:
 def _mark_repeated(lines: Sequence[_Line], reasons: list[str | None]) -> None:
     """Mark non-prose line groups that the document repeats verbatim as boilerplate.
 
-    A pair of consecutive lines seen twice or more marks both lines; a single
-    short line seen three times or more is marked too. Prose lines never are.
+    A pair of consecutive lines seen twice or more marks both lines. Prose lines
+    and lines without a letter or digit (a stray quote mark) never count, and a
+    single repeated line does not either: a repeated heading is content.
     """
     keys = [" ".join(line.text.split()) for line in lines]
     eligible = [
-        reasons[i] is None and not is_sentence_like(line.text) for i, line in enumerate(lines)
+        reasons[i] is None and not is_sentence_like(key) and _HAS_WORD.search(key) is not None
+        for i, key in enumerate(keys)
     ]
-    pairs = Counter(zip(keys, keys[1:], strict=False))
-    singles = Counter(keys)
+    pairs = Counter(
+        (keys[i], keys[i + 1]) for i in range(len(keys) - 1) if eligible[i] and eligible[i + 1]
+    )
     for i in range(len(lines)):
-        if not eligible[i]:
-            continue
-        paired = (i + 1 < len(lines) and eligible[i + 1] and pairs[keys[i], keys[i + 1]] > 1) or (
-            i > 0 and eligible[i - 1] and pairs[keys[i - 1], keys[i]] > 1
-        )
-        if paired or (singles[keys[i]] >= 3 and len(keys[i].split()) <= 8):
+        after = i + 1 < len(lines) and pairs[keys[i], keys[i + 1]] > 1
+        before = i > 0 and pairs[keys[i - 1], keys[i]] > 1
+        if eligible[i] and (after or before):
             reasons[i] = BOILERPLATE
 
 

@@ -9,9 +9,8 @@ tokenizer is cached per training text.
 Rules on top of Punkt:
 
 - line breaks end a sentence (a title or a line without final punctuation is a
-  sentence of its own), except a soft wrap: a line that does not end in
-  sentence punctuation and is followed by a line starting in lower case, or a
-  line ending in ``,`` or ``;``, continues on the next line;
+  sentence of its own), unless the text is hard-wrapped (:func:`is_hard_wrapped`):
+  then the lines of a paragraph are joined, list items and headings excepted;
 - never break after a title abbreviation (``Dr.``, ``Prof.``, ``No.``, ...) or
   after a bare list number (``1.``);
 - closing quotes and brackets stay with their sentence;
@@ -32,12 +31,17 @@ from evalharness.types import CleanedDocument, Sentence
 
 #: Longest learned abbreviation (letters, without internal periods) that is kept.
 MAX_LEARNED_ABBREVIATION = 5
+#: Hard-wrapped text has no line longer than this.
+MAX_WRAP_WIDTH = 120
+#: ... nor shorter than this (a column of short list items is not wrapped prose).
+MIN_WRAP_WIDTH = 50
 #: Runs of non-whitespace longer than this skip Punkt, whose context matching
 #: grows quadratically on long runs without spaces; CJK stops still split them.
 MAX_PUNKT_RUN = 1000
 
-_HARD_LINE_END = re.compile(r"[.!?…:。！？][\"'”’»)\]]*$")
-_SOFT_LINE_END = re.compile(r"[,;]$")
+_LINE_END_PUNCT = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+_BLOCK_START = re.compile(r"^(?:[-*+•>]|\d{1,3}[.)]|#{1,6})\s")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})[.)]$")
 _CJK_STOP = re.compile(r"[。！？]+[”’」』）》\"']*")
 _LAST_WORD = re.compile(r"(\S+)\.$")
@@ -122,7 +126,9 @@ def split_sentences(cleaned: CleanedDocument) -> tuple[Sentence, ...]:
     doc = cleaned.document
     text = doc.text
     content = [b for b in cleaned.blocks if b.removed is None]
-    tokenizer = build_tokenizer("\n\n".join(text[b.start : b.end] for b in content))
+    training_text = "\n\n".join(text[b.start : b.end] for b in content)
+    tokenizer = build_tokenizer(training_text)
+    wrapped = is_hard_wrapped(training_text)
     markdown = doc.format == "markdown"
     sentences: list[Sentence] = []
     for block in cleaned.blocks:
@@ -131,7 +137,7 @@ def split_sentences(cleaned: CleanedDocument) -> tuple[Sentence, ...]:
             line = doc.line_of(block.start)
             sentences.append(Sentence(shown, block.start, block.end, line, block.removed))
             continue
-        for start, end in _spans(text, block.start, block.end, tokenizer):
+        for start, end in _spans(text, block.start, block.end, tokenizer, wrapped):
             shown = _NEWLINE_SPACE.sub(" ", text[start:end])
             if markdown:
                 shown = strip_inline_markup(shown)
@@ -146,13 +152,39 @@ def split_text(text: str) -> list[tuple[int, int]]:
     The spans are ordered, do not overlap, carry no surrounding whitespace and
     together cover every non-whitespace character.
     """
-    return list(_spans(text, 0, len(text), build_tokenizer(text)))
+    return list(_spans(text, 0, len(text), build_tokenizer(text), is_hard_wrapped(text)))
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when the paragraphs of ``text`` are wrapped at a fixed width.
+
+    Wrapped prose has lines of nearly the same length (at least 75% of the
+    longest, which is 50 to 120 characters) that mostly break mid-sentence.
+    Text with one sentence or paragraph per line is not wrapped.
+    """
+    inner: list[str] = []  # lines followed by another line of the same paragraph
+    longest = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        longest = max([longest, *map(len, lines)])
+        inner.extend(
+            line
+            for line, following in zip(lines, lines[1:], strict=False)
+            if not (_BLOCK_START.match(line) or _BLOCK_START.match(following))
+        )
+        if longest > MAX_WRAP_WIDTH:
+            return False
+    if len(inner) < 3 or longest < MIN_WRAP_WIDTH:
+        return False
+    full = sum(len(line) >= 0.75 * longest for line in inner)
+    open_ended = sum(_LINE_END_PUNCT.search(line) is None for line in inner)
+    return full >= 0.8 * len(inner) and open_ended >= 0.5 * len(inner)
 
 
 def _spans(
-    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer
+    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer, wrapped: bool
 ) -> Iterator[tuple[int, int]]:
-    for line_start, line_end in _logical_lines(text, start, end):
+    for line_start, line_end in _logical_lines(text, start, end, wrapped):
         for s, e in _punkt_spans(text, line_start, line_end, tokenizer):
             yield from _split_cjk(text, s, e)
 
@@ -183,8 +215,8 @@ def _punkt_stretch(
     return _merge_spans(text, spans)
 
 
-def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Stripped line spans in ``text[start:end]``, soft-wrapped lines joined."""
+def _logical_lines(text: str, start: int, end: int, wrapped: bool) -> Iterator[tuple[int, int]]:
+    """Stripped line spans in ``text[start:end]``; in wrapped text, paragraphs instead."""
     current: tuple[int, int] | None = None
     pos = start
     for raw in text[start:end].split("\n"):
@@ -198,7 +230,7 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
             continue
         line_start += len(raw) - len(raw.lstrip())
         line_end = line_start + len(stripped)
-        if current and _is_soft_wrap(text[current[0] : current[1]], stripped):
+        if current and wrapped and _joins(text[current[0] : current[1]], stripped):
             current = (current[0], line_end)
             continue
         if current:
@@ -208,10 +240,18 @@ def _logical_lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield current
 
 
-def _is_soft_wrap(previous: str, line: str) -> bool:
-    if _HARD_LINE_END.search(previous):
+def _joins(previous: str, line: str) -> bool:
+    """In wrapped text, whether ``line`` continues the (logical) line before it.
+
+    Headings stand alone; a list item starts anew after a list item or a line
+    that ends in punctuation (a dash that wrapping put at the start of a line
+    continues the sentence).
+    """
+    if previous.startswith("#") or line.startswith("#"):
         return False
-    return line[0].islower() or _SOFT_LINE_END.search(previous) is not None
+    if not _BLOCK_START.match(line):
+        return True
+    return not (_BLOCK_START.match(previous) or _LINE_END_PUNCT.search(previous))
 
 
 def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from evalharness.prep import (
 from evalharness.types import Block, CleanedDocument, Document
 
 ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
 
 
 def _doc(text: str, fmt: str = "text", role: str = "hyp") -> Document:
@@ -113,10 +114,13 @@ def test_repeated_non_prose_groups_are_boilerplate_but_repeated_sentences_stay()
     assert_covers(REPEATED_NAVIGATION, cleaned.blocks)
 
 
-def test_single_short_line_repeated_three_times_is_boilerplate() -> None:
-    text = "Live\nPolice closed the road.\nLive\nThe road reopened at noon.\nLive\n"
-    cleaned = clean_document(_doc(text))
-    assert [r for r, _ in _removed(cleaned)] == ["boilerplate"] * 3
+def test_single_repeated_lines_and_stray_quotes_are_content() -> None:
+    text = (
+        "The strongest earthquake in sixty years\nIt struck at night.\n”\n"
+        "The strongest earthquake in sixty years\nRescuers arrived at dawn.\n”\n"
+        "The strongest earthquake in sixty years\n"
+    )
+    assert _removed(clean_document(_doc(text))) == []
 
 
 @pytest.mark.parametrize(
@@ -300,6 +304,25 @@ def test_seed_reference_keeps_everything() -> None:
     assert_covers(doc.text, cleaned.blocks)
     paragraphs = [p for p in doc.text.split("\n\n") if p.strip()]
     assert len(cleaned.blocks) == len(paragraphs)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "generaltest2023.zh-en.ref.refA.en",
+        "generaltest2023.zh-en.hyp.GPT4-5shot.en",
+        "generaltest2023.zh-en.hyp.NLLB_Greedy.en",
+        "generaltest2023.zh-en.src.zh",
+    ],
+)
+def test_real_news_translations_lose_only_address_lines(name: str) -> None:
+    path = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full" / name
+    text = path.read_text(encoding="utf-8")
+    cleaned = clean_document(_doc(text))
+    assert all(b.removed == "address" for b in cleaned.removed)
+    assert all(b.text.startswith(("Address:", "Phone:")) for b in cleaned.removed)
+    assert len(cleaned.removed) <= 2
+    assert_covers(text, cleaned.blocks)
 
 
 def test_whitespace_only_and_empty_text() -> None:

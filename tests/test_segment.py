@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from evalharness.io import load_document
 from evalharness.prep import clean_document
-from evalharness.segment import build_tokenizer, split_sentences, split_text
+from evalharness.segment import build_tokenizer, is_hard_wrapped, split_sentences, split_text
 from evalharness.types import Document, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,12 +115,8 @@ def test_closing_quotes_stay_with_their_sentence(text: str, expected: list[str])
             ["A line without a stop", "Another line without one"],
         ),
         (
-            "This sentence is wrapped\nacross two lines. Next.",
-            ["This sentence is wrapped\nacross two lines.", "Next."],
-        ),
-        (
-            "In a statement on Monday,\nthe minister resigned.",
-            ["In a statement on Monday,\nthe minister resigned."],
+            "A line that ends without a stop\nand one that starts in lower case",
+            ["A line that ends without a stop", "and one that starts in lower case"],
         ),
         ("1. First item here.\n2. Second item.", ["1. First item here.", "2. Second item."]),
         ("我们走吧。他说好！明天见？", ["我们走吧。", "他说好！", "明天见？"]),
@@ -128,6 +125,55 @@ def test_closing_quotes_stay_with_their_sentence(text: str, expected: list[str])
 )
 def test_line_breaks_lists_and_cjk(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected
+
+
+WRAPPED = """\
+The council met on Tuesday to discuss the budget for the coming year, and
+the mayor said that the city would have to cut spending on roads, parks and
+libraries. Several members objected to the plan. They said that the cuts
+would hurt the poorest districts most, and asked for a vote before the end
+of the month.
+
+- A list item stays apart
+# A heading stays apart
+The second paragraph is short.
+"""
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    sentences = [" ".join(s.split()) for s in _sentences(WRAPPED)]
+    assert sentences == [
+        "The council met on Tuesday to discuss the budget for the coming year, and the mayor "
+        "said that the city would have to cut spending on roads, parks and libraries.",
+        "Several members objected to the plan.",
+        "They said that the cuts would hurt the poorest districts most, and asked for a vote "
+        "before the end of the month.",
+        "- A list item stays apart",
+        "# A heading stays apart",
+        "The second paragraph is short.",
+    ]
+
+
+def test_wrapping_the_seed_reference_does_not_change_its_sentences() -> None:
+    doc = load_document(ROOT / "references" / "bbc.md", "markdown", "ref")
+    paragraphs = [p for p in doc.text.split("\n\n") if p.strip()]
+    wrapped = "\n\n".join(textwrap.fill(p.strip(), width=72) for p in paragraphs)
+    assert is_hard_wrapped(wrapped)
+    expected = [" ".join(doc.text[s:e].split()) for s, e in split_text(doc.text)]
+    assert [" ".join(wrapped[s:e].split()) for s, e in split_text(wrapped)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One sentence per line.\nAnother one follows here.\nAnd a third one.\nAnd a fourth.",
+        "Short item one\nShort item two\nShort item three\nShort item four",
+        (ROOT / "hypotheses" / "bbc-garbled.txt").read_text(encoding="utf-8"),
+    ],
+)
+def test_line_per_sentence_text_is_not_wrapped(text: str) -> None:
+    assert not is_hard_wrapped(text)
+    assert all("\n" not in text[s:e] for s, e in split_text(text))
 
 
 def test_no_punctuation_is_one_sentence() -> None:
