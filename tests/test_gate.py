@@ -20,6 +20,8 @@ WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generalte
 REF = WMT / "generaltest2023.zh-en.ref.refA.en"
 GPT4 = WMT / "generaltest2023.zh-en.hyp.GPT4-5shot.en"
 ONLINE_A = WMT / "generaltest2023.zh-en.hyp.ONLINE-A.en"
+BBC_REF = REPO / "references" / "bbc.md"
+BBC_HYP = REPO / "hypotheses" / "bbc-garbled.txt"
 LEXICAL = "bleu,chrf,ter"
 # The gate must not write into a real CI job's summary while the tests run.
 CLEAN_ENV = {"PATH": "/usr/bin:/bin"}
@@ -296,6 +298,49 @@ def test_the_projects_own_suite_passes_against_its_committed_baseline(tmp_path: 
     assert int(root.get("tests") or 0) >= 3
 
 
+def test_document_mode_pairs_differently_aligned_runs_on_reference_blocks(tmp_path: Path) -> None:
+    baseline = tmp_path / "bbc.json"
+    made = run_cli(["evaluate", "--ref", str(BBC_REF), "--hyp", str(BBC_HYP), "--metrics", LEXICAL,
+                    "--no-checks", "--quiet", "--json", str(baseline)], environ=CLEAN_ENV)  # fmt: skip
+    assert made.exit_status == ExitStatus.SUCCESS, made.stderr
+    lines = read_lines(BBC_HYP)
+    # Two hypothesis sentences become one: the candidate's alignment differs from the baseline's.
+    joined = lines[9].rstrip(".") + ", and " + lines[10][0].lower() + lines[10][1:]
+    merged = write_lines(tmp_path / "merged.txt", [*lines[:9], joined, *lines[11:]])
+    verdict_path = tmp_path / "verdict.json"
+    result = gate("--baseline", baseline, "--ref", BBC_REF, "--hyp", merged, "--json", verdict_path)
+    assert result.exit_status == ExitStatus.SUCCESS, result.stdout + result.stderr
+    suite = json.loads(verdict_path.read_text())["suites"][0]
+    assert suite["pairing"] == "block"
+    assert all(abs(m["delta"]) < 1.0 and m["p_value"] > 0.05 for m in suite["metrics"])
+    # Every third hypothesis line lost after the lead: omissions, a significant regression.
+    cut = write_lines(tmp_path / "cut.txt", [x for i, x in enumerate(lines) if i < 12 or i % 3])
+    result = gate("--baseline", baseline, "--ref", BBC_REF, "--hyp", cut)
+    assert result.exit_status == ExitStatus.REGRESSION
+    assert "BLEU dropped by" in result.stdout
+
+
+def test_findings_thresholds_on_the_seed_pair(tmp_path: Path) -> None:
+    baseline = tmp_path / "bbc.json"
+    made = run_cli(["evaluate", "--ref", str(BBC_REF), "--hyp", str(BBC_HYP), "--metrics", LEXICAL,
+                    "--quiet", "--json", str(baseline)], environ=CLEAN_ENV)  # fmt: skip
+    assert made.exit_status == ExitStatus.SUCCESS, made.stderr
+    by_severity = json.loads(baseline.read_text())["systems"][0]["findings"]["by_severity"]
+    majors = by_severity["major"] + by_severity["critical"]
+    assert majors > 0, "the garbled seed hypothesis has major errors"
+    junit = tmp_path / "gate.xml"
+    same = gate("--baseline", baseline, "--ref", BBC_REF, "--hyp", BBC_HYP, "--no-more-findings",
+                "--max-findings", f"major={majors}", "--junit", junit)  # fmt: skip
+    assert same.exit_status == ExitStatus.SUCCESS, same.stdout
+    assert junit_cases(junit)["bbc-garbled/findings"].find("failure") is None
+    strict = gate("--baseline", baseline, "--ref", BBC_REF, "--hyp", BBC_HYP,
+                  "--max-findings", "major=0", "--junit", junit)  # fmt: skip
+    assert strict.exit_status == ExitStatus.REGRESSION
+    failure = junit_cases(junit)["bbc-garbled/findings"].find("failure")
+    assert failure is not None
+    assert f"{majors} findings of severity major or worse" in (failure.get("message") or "")
+
+
 # Snapshot-level tests of pairing, signatures and findings (no scoring involved).
 
 
@@ -350,27 +395,34 @@ def test_segments_that_do_not_correspond_are_refused(cand: SystemSnapshot, needl
 
 
 BLEU_SIG = "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"
+COMET_SIG = "model:Unbabel/wmt22-comet-da|comet:2.2.7|precision:fp32|mode:src+mt+ref"
 
 
 @pytest.mark.parametrize(
-    ("other", "refused"),
+    ("metric", "ours", "theirs", "refused"),
     [
-        (BLEU_SIG, False),
-        (BLEU_SIG.replace("version:2.6.0", "version:2.4.0"), False),
-        (BLEU_SIG.replace("tok:13a", "tok:intl"), True),
-        (BLEU_SIG.replace("case:mixed", "case:lc"), True),
-        (BLEU_SIG.replace("|smooth:exp", ""), True),
+        ("bleu", BLEU_SIG, BLEU_SIG, False),
+        ("bleu", BLEU_SIG, BLEU_SIG.replace("version:2.6.0", "version:2.4.0"), False),
+        ("bleu", BLEU_SIG, BLEU_SIG.replace("tok:13a", "tok:intl"), True),
+        ("bleu", BLEU_SIG, BLEU_SIG.replace("case:mixed", "case:lc"), True),
+        ("bleu", BLEU_SIG, BLEU_SIG.replace("|smooth:exp", ""), True),
+        ("comet", COMET_SIG, COMET_SIG.replace("fp32", "fp16"), False),
+        ("comet", COMET_SIG, COMET_SIG.replace("comet:2.2.7", "comet:2.2.6"), False),
+        ("comet", COMET_SIG, COMET_SIG.replace("wmt22-comet-da", "wmt23-cometkiwi-da-xl"), True),
+        ("comet", COMET_SIG, COMET_SIG.replace("src+mt+ref", "src=ref+mt+ref"), True),
     ],
 )
-def test_signature_differences_other_than_version_refuse(other: str, refused: bool) -> None:
-    base = snapshot([1], ["a"], signatures={"bleu": BLEU_SIG})
-    cand = snapshot([1], ["a"], signatures={"bleu": other})
+def test_signature_differences_other_than_versions_refuse(
+    metric: str, ours: str, theirs: str, refused: bool
+) -> None:
+    base = snapshot([1], ["a"], signatures={metric: ours})
+    cand = snapshot([1], ["a"], signatures={metric: theirs})
     if refused:
-        with pytest.raises(GateRefusal, match="BLEU signatures differ"):
-            check_signatures(base, cand, ["bleu"])
+        with pytest.raises(GateRefusal, match="signatures differ, the scores are not comparable"):
+            check_signatures(base, cand, [metric])
     else:
-        notes = check_signatures(base, cand, ["bleu"])
-        assert len(notes) == (other != BLEU_SIG)
+        notes = check_signatures(base, cand, [metric])
+        assert len(notes) == (ours != theirs)
 
 
 @pytest.mark.parametrize(

@@ -44,14 +44,25 @@ def register(subparsers: Any) -> None:
         ),
     )
     g = p.add_argument_group("what to compare")
-    g.add_argument("--config", help=f"run the suites of this file (e.g. {DEFAULT_CONFIG})")
-    g.add_argument("--suite", action="append", help="with --config: only this suite (repeatable)")
-    g.add_argument("--baseline", help="baseline: a saved evaluate JSON report")
-    g.add_argument("--baseline-system", help="system of the baseline report (default: first)")
-    g.add_argument("--baseline-hyp", help="baseline: another system's output, evaluated now")
-    g.add_argument("--ref", help="reference file")
-    g.add_argument("--hyp", help="candidate hypothesis file")
-    g.add_argument("--src", help="source file")
+    g.add_argument(
+        "--config", metavar="FILE", help=f"run the suites of this file (e.g. {DEFAULT_CONFIG})"
+    )
+    g.add_argument(
+        "--suite",
+        action="append",
+        metavar="NAME",
+        help="with --config: only this suite (repeatable)",
+    )
+    g.add_argument("--baseline", metavar="FILE", help="baseline: a saved evaluate JSON report")
+    g.add_argument(
+        "--baseline-system", metavar="NAME", help="system of the baseline report (default: first)"
+    )
+    g.add_argument(
+        "--baseline-hyp", metavar="FILE", help="baseline: another system's output, evaluated now"
+    )
+    g.add_argument("--ref", metavar="FILE", help="reference file")
+    g.add_argument("--hyp", metavar="FILE", help="candidate hypothesis file")
+    g.add_argument("--src", metavar="FILE", help="source file")
     g.add_argument("--format", choices=FORMATS, help="input format (default: the baseline's)")
     g.add_argument("--metrics", help="comma-separated metrics (default: the baseline's)")
     g.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default 13a)")
@@ -84,9 +95,9 @@ def register(subparsers: Any) -> None:
     )
     t.add_argument("--seed", type=int, help="seed of the paired test (default 12345)")
     o = p.add_argument_group("outputs")
-    o.add_argument("--junit", help="write a JUnit XML report here")
-    o.add_argument("--markdown", help="write a Markdown summary here")
-    o.add_argument("--json", dest="json_out", help="write the JSON verdict here")
+    o.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
+    o.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
+    o.add_argument("--json", dest="json_out", metavar="FILE", help="write the JSON verdict here")
     o.add_argument("--quiet", action="store_true", help="no status lines on stderr")
     add_comet_arguments(p)
     p.set_defaults(handler=run)
