@@ -114,8 +114,11 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
     _write_outputs(verdict, args)
     summary_path = env.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
-        with open(summary_path, "a", encoding="utf-8") as handle:
-            handle.write(markdown_summary(verdict) + "\n")
+        try:
+            with open(summary_path, "a", encoding="utf-8") as handle:
+                handle.write(markdown_summary(verdict) + "\n")
+        except OSError as exc:
+            env.info(f"warning: cannot append to $GITHUB_STEP_SUMMARY ({summary_path}): {exc}")
     if env.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(verdict):
             env.stdout.write(line + "\n")
@@ -240,6 +243,11 @@ def load_pair(
     assert suite.baseline is not None  # Suite requires one of the two
     baseline_report = read_report(suite.baseline)
     base = system_snapshot(baseline_report, suite.baseline_system, suite.baseline)
+    if needs_findings and (baseline_report.get("options") or {}).get("checks") is False:
+        raise GateRefusal(
+            f"the baseline ({suite.baseline}) was made without the error checks; "
+            "findings thresholds need a baseline made with them"
+        )
     options = suite_evaluate_options(suite, baseline_report, comet, run_checks=needs_findings)
     if options.metrics is None:
         named = sorted(suite.thresholds.named_metrics())

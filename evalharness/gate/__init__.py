@@ -121,20 +121,12 @@ def _paired_test(
         mstats.paired_bootstrap if thresholds.test == "bootstrap" else mstats.paired_randomization
     )
     return test(
+        get_metric(metric),
         mstats.block_stats(a, base_ids),
         mstats.block_stats(b, cand_ids),
-        _score_sums(get_metric(metric)),
         n_samples=thresholds.paired_samples,
         seed=thresholds.seed,
     )
-
-
-def _score_sums(metric: Any) -> Any:
-    """Vectorised ``summed stats -> scores`` of a metric (one score per row)."""
-    vectorised = getattr(metric, "scores_from_sums", None)
-    if vectorised is not None:
-        return vectorised
-    return lambda sums: np.array([metric.score_from_stats(row[None, :]) for row in sums])
 
 
 def _metric_verdict(
