@@ -1,0 +1,338 @@
+"""BLEU, chrF, chrF++ and TER through our layer, against sacrebleu 2.6.0 and its published vectors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from evalharness.errors import InputError, UsageError
+from evalharness.metrics import lexical, lexical_scores
+from evalharness.metrics.base import _REGISTRY
+from evalharness.metrics.lexical import BleuMetric, ChrfMetric, TerMetric
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+VECTORS = DATA / "metric_vectors"
+WMT23 = VECTORS / "wmt23_zhen_generaltest_full"
+SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
+MQM_FILES = ("mqm/wmt23_zhen_news_sxs_mqm.tsv", "mqm/wmt21_ted_zhen_mqm.tsv",
+             "mqm/wmt21_ted_ende_mqm.tsv")
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@cache
+def wmt23() -> tuple[list[str], dict[str, list[str]]]:
+    ref = _lines(WMT23 / "generaltest2023.zh-en.ref.refA.en")
+    hyps = {s: _lines(WMT23 / f"generaltest2023.zh-en.hyp.{s}.en") for s in SYSTEMS}
+    return ref, hyps
+
+
+def _tsv(path: Path) -> list[dict[str, str]]:
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _our_metric(name: str) -> lexical.LexicalMetric:
+    return {"BLEU": BleuMetric, "chrF": ChrfMetric, "chrF++": lambda: ChrfMetric(word_order=2),
+            "TER": TerMetric}[name]()
+
+
+@cache
+def wmt23_result(name: str, system: str):
+    ref, hyps = wmt23()
+    return _our_metric(name).compute(hyps[system], ref)
+
+
+@cache
+def mqm_result(file: str, name: str):
+    """One metric over every row (all systems) of an MQM file."""
+    rows = _mqm_rows(file)
+    return _our_metric(name).compute([r["hypothesis"] for r in rows],
+                                     [r["reference"] for r in rows])
+
+
+def _sacrebleu_metric(name: str, **params):
+    return {"BLEU": BLEU, "chrF": CHRF, "chrF++": lambda **p: CHRF(word_order=2, **p),
+            "TER": TER}[name](**params)
+
+
+# --- sacrebleu's own test vectors --------------------------------------------------------
+
+_ALL_VECTORS = [json.loads(line) for line in (VECTORS / "sacrebleu_test_vectors.jsonl")
+                .read_text(encoding="utf-8").splitlines()]
+
+
+def test_all_89_vectors_are_loaded():
+    assert len(_ALL_VECTORS) == 89
+
+
+def _vector_metric(vector: dict, engine: str = "numba") -> lexical.LexicalMetric:
+    params = vector["params"]
+    if vector["metric"] == "BLEU":
+        return BleuMetric(**params)
+    if vector["metric"] == "chrF":
+        return ChrfMetric(**params)
+    return TerMetric(engine=engine, **params)
+
+
+@pytest.mark.parametrize("vector", _ALL_VECTORS, ids=[v["id"] for v in _ALL_VECTORS])
+def test_sacrebleu_vector(vector):
+    level = vector["level"]
+    if level == "string":
+        assert TerMetric(**vector["params"]).tokenize(vector["input"]) == \
+            vector["expected_output"]
+        return
+    metric = _vector_metric(vector)
+    if level == "stats":
+        s = vector["stats"]
+        row = [s["sys_len"], s["ref_len"], *s["correct"], *s["total"]]
+        score = metric.score_from_stats(np.array([row]))
+    elif level == "sentence":
+        result = metric.compute_multi([vector["hyp"]], [[r] for r in vector["refs"]])
+        score = result.segment_scores[0]
+    else:
+        result = metric.compute_multi(vector["hyps"], vector["refs"])
+        score = result.score
+        if "expected_counts" in vector:
+            order = len(vector["expected_counts"])
+            sums = result.stats.sum(axis=0)
+            assert sums[2:2 + order].tolist() == vector["expected_counts"]
+            assert sums[2 + order:].tolist() == vector["expected_totals"]
+            return
+    assert score == pytest.approx(vector["expected"], abs=vector["tolerance"] + 1e-12)
+
+
+@pytest.mark.parametrize("vector", [v for v in _ALL_VECTORS if v["metric"] == "TER"],
+                         ids=lambda v: v["id"])
+def test_ter_vectors_with_sacrebleu_engine(vector):
+    result = _vector_metric(vector, engine="sacrebleu").compute_multi(vector["hyps"],
+                                                                      vector["refs"])
+    assert result.score == pytest.approx(vector["expected"], abs=vector["tolerance"])
+
+
+# --- WMT23 zh-en: corpus and sentence parity with live sacrebleu -----------------------
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "chrF++"])
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_wmt23_corpus_and_sentence_scores_equal_sacrebleu(name, system):
+    ref, hyps = wmt23()
+    result = wmt23_result(name, system)
+    theirs = _sacrebleu_metric(name)
+    assert result.score == pytest.approx(theirs.corpus_score(hyps[system], [ref]).score,
+                                         abs=1e-9)
+    assert result.signature == str(theirs.get_signature())
+    sentence = _sacrebleu_metric(name, **({"effective_order": True} if name == "BLEU" else {}))
+    expected = [sentence.sentence_score(h, [r]).score for h, r in zip(hyps[system], ref, strict=True)]
+    assert len(result.segment_scores) == len(ref) == 1976
+    np.testing.assert_allclose(result.segment_scores, expected, rtol=0, atol=1e-9)
+
+
+def test_wmt23_corpus_scores_equal_reference_table_and_official_values():
+    table = [r for r in _tsv(VECTORS / "corpus_scores_reference_impl.tsv")
+             if r["testset"].startswith("wmt23 generaltest2023") and r["sacrebleu_value"]]
+    assert len(table) == 12
+    for row in table:
+        result = wmt23_result(row["metric"], row["system"])
+        assert result.score == pytest.approx(float(row["sacrebleu_value"]), abs=5e-5 + 1e-9)
+        assert result.signature == row["sacrebleu_signature"]
+        if row["official_wmt23_value"]:
+            assert result.score == pytest.approx(float(row["official_wmt23_value"]), abs=1e-9)
+
+
+@cache
+def _mqm_rows(file: str) -> list[dict[str, str]]:
+    return _tsv(DATA / file)
+
+
+def test_sentence_scores_equal_reference_table_on_every_row():
+    expected = {(r["file"], r["system"], r["global_seg_id"]): r
+                for r in _tsv(VECTORS / "sentence_scores_reference_impl.tsv")}
+    assert len(expected) == 3776
+    columns = {"sentence_bleu": "BLEU", "sentence_chrf": "chrF", "sentence_ter": "TER"}
+    checked = 0
+    for file in MQM_FILES:
+        rows = _mqm_rows(file)
+        for column, name in columns.items():
+            result = mqm_result(file, name)
+            for row, score in zip(rows, result.segment_scores, strict=True):
+                want = float(expected[(file, row["system"], row["global_seg_id"])][column])
+                assert score == pytest.approx(want, abs=5e-5 + 1e-9), (file, row["system"],
+                                                                      row["global_seg_id"], column)
+                checked += 1
+    assert checked == 3 * 3776
+
+
+def test_mqm_subset_corpus_scores_equal_reference_table():
+    table = [r for r in _tsv(VECTORS / "corpus_scores_reference_impl.tsv")
+             if r["testset"] == "MQM subset" and r["sacrebleu_value"]]
+    assert len(table) == 32
+    for row in table:
+        file = row["files"].split(" ")[0]
+        # The corpus score of one system from its rows of the all-systems statistics.
+        mask = np.array([r["system"] == row["system"] for r in _mqm_rows(file)])
+        assert mask.sum() == int(row["n_segments"])
+        score = _our_metric(row["metric"]).score_from_stats(
+            mqm_result(file, row["metric"]).stats[mask])
+        assert score == pytest.approx(float(row["sacrebleu_value"]), abs=5e-5 + 1e-9)
+
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "TER"])
+def test_ci95_is_sacrebleus_confidence_interval(name):
+    ref, hyps = wmt23()
+    n = 400 if name == "TER" else len(ref)  # sacrebleu's own TER is slow
+    result = _our_metric(name).compute(hyps["ONLINE-A"][:n], ref[:n])
+    theirs = _sacrebleu_metric(name).corpus_score(hyps["ONLINE-A"][:n], [ref[:n]],
+                                                  n_bootstrap=1000) if name != "TER" else None
+    if theirs is None:  # TER: sacrebleu's resampling applied to our (identical) statistics
+        from sacrebleu.significance import _bootstrap_resample, estimate_ci
+        _, scores = _bootstrap_resample(result.stats.tolist(), TER(), 1000)
+        mean, half = estimate_ci(np.array([s.score for s in scores]))
+    else:
+        mean, half = theirs._mean, theirs._ci
+    # sacrebleu sums resamples in float32; chrF's and TER's ratios are then float32 too.
+    tol = 1e-9 if name == "BLEU" else 1e-5
+    assert result.ci95 == pytest.approx((mean - half, mean + half), abs=tol)
+
+
+# --- behaviour of the layer ---------------------------------------------------------------
+
+EDGE_HYPS = ["", "The cat sat on the mat.", "", "A dog.", "x"]
+EDGE_REFS = ["", "", "The dog barked.", "A dog.", "y z"]
+
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "chrF++", "TER"])
+def test_empty_hypotheses_and_references_behave_like_sacrebleu(name):
+    result = _our_metric(name).compute(EDGE_HYPS, EDGE_REFS)
+    assert result.score == pytest.approx(
+        _sacrebleu_metric(name).corpus_score(EDGE_HYPS, [EDGE_REFS]).score, abs=1e-9)
+    sentence = _sacrebleu_metric(name, **({"effective_order": True} if name == "BLEU" else {}))
+    expected = [sentence.sentence_score(h, [r]).score for h, r in zip(EDGE_HYPS, EDGE_REFS, strict=True)]
+    assert result.segment_scores == pytest.approx(expected, abs=1e-9)
+    assert result.stats.shape[0] == len(EDGE_HYPS)
+
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "TER"])
+def test_multiple_and_variable_references_match_sacrebleu(name):
+    ref, hyps = wmt23()
+    hyp = hyps["NLLB_Greedy"][:40]
+    streams = [ref[:40], hyps["GPT4-5shot"][:40]]
+    variable = [ref[:40], [None if i % 3 else s for i, s in enumerate(hyps["ONLINE-A"][:40])]]
+    for refs in (streams, variable):
+        theirs = _sacrebleu_metric(name)
+        result = _our_metric(name).compute_multi(hyp, refs)
+        assert result.score == pytest.approx(theirs.corpus_score(hyp, refs).score, abs=1e-9)
+        assert result.signature == str(theirs.get_signature())
+    assert "nrefs:var" in result.signature
+
+
+def test_score_from_stats_of_a_subset_is_the_corpus_score_of_that_subset():
+    ref, hyps = wmt23()
+    for name, (a, b) in {"BLEU": (100, 400), "chrF": (100, 400), "TER": (100, 160)}.items():
+        rows = wmt23_result(name, "GPT4-5shot").stats[a:b]
+        assert _our_metric(name).score_from_stats(rows) == pytest.approx(
+            _sacrebleu_metric(name).corpus_score(hyps["GPT4-5shot"][a:b], [ref[a:b]]).score,
+            abs=1e-9)
+
+
+def test_registry_names_directions_and_signatures():
+    expected = {"bleu": True, "chrf": True, "chrf++": True, "ter": False}
+    for name, higher in expected.items():
+        metric = _REGISTRY[name]()  # registered by importing evalharness.metrics.lexical
+        assert metric.name == name
+        assert metric.higher_is_better is higher
+    assert BleuMetric().signature() == "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"
+    assert ChrfMetric(word_order=2).signature() == \
+        "nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.6.0"
+    assert BleuMetric(tokenize="intl", lowercase=True).signature() == \
+        "nrefs:1|case:lc|eff:no|tok:intl|smooth:exp|version:2.6.0"
+
+
+def test_invalid_inputs_raise_our_errors():
+    with pytest.raises(InputError, match="no segments"):
+        BleuMetric().compute([], [])
+    with pytest.raises(InputError, match="has 2 segments"):
+        ChrfMetric().compute(["a"], ["a", "b"])
+    with pytest.raises(InputError, match="no reference"):
+        TerMetric().compute_multi(["a"], [[None]])
+    with pytest.raises(InputError, match="strings"):
+        BleuMetric().compute("abc", "abc")
+    with pytest.raises(UsageError, match="bleu"):
+        BleuMetric(tokenize="no-such-tokenizer")
+    with pytest.raises(UsageError, match="chrf"):
+        ChrfMetric(colour="blue")
+    with pytest.raises(UsageError, match="engine"):
+        TerMetric(engine="java")
+
+
+def test_bootstrap_can_be_disabled_and_seeded():
+    ref, hyps = wmt23()
+    assert BleuMetric(n_bootstrap=0).compute(hyps["ONLINE-A"], ref).ci95 is None
+    a = BleuMetric(seed=1).compute(hyps["ONLINE-A"], ref).ci95
+    b = BleuMetric(seed=2).compute(hyps["ONLINE-A"], ref).ci95
+    assert a != b and a[0] < 28.288 < a[1]
+
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "TER"])
+def test_process_pool_gives_the_same_statistics(monkeypatch, name):
+    ref, hyps = wmt23()
+    serial = _our_metric(name).compute(hyps["ONLINE-A"][:120], ref[:120])
+    monkeypatch.setattr(lexical, "PARALLEL_MIN_SEGMENTS", 10)
+    metric = _our_metric(name)
+    metric.n_jobs = 2
+    pooled = metric.compute(hyps["ONLINE-A"][:120], ref[:120])
+    np.testing.assert_array_equal(pooled.stats, serial.stats)
+    assert pooled.score == serial.score
+
+
+# --- vectorised scoring against sacrebleu's scalar code ------------------------------------
+
+def _random_bleu_rows(rng: np.random.Generator, n: int, order: int) -> np.ndarray:
+    total = rng.integers(0, 6, size=(n, order))
+    total[rng.random(n) < 0.2, -1] = 0
+    correct = np.minimum(total, rng.integers(0, 4, size=(n, order)))
+    correct[rng.random(n) < 0.2] = 0
+    lens = rng.integers(0, 8, size=(n, 2))
+    return np.hstack([lens, correct, total])
+
+
+@pytest.mark.parametrize("smooth", [("exp", None), ("none", None), ("floor", None),
+                                    ("floor", 0.3), ("add-k", None), ("add-k", 2)])
+@pytest.mark.parametrize("effective_order", [False, True])
+@pytest.mark.parametrize("order", [1, 4, 6])
+def test_vectorised_bleu_equals_compute_bleu(smooth, effective_order, order):
+    rows = _random_bleu_rows(np.random.default_rng(order), 400, order)
+    settings = lexical_scores.BleuSettings(smooth[0], smooth[1], effective_order, order)
+    ours = lexical_scores.bleu_scores(rows, settings)
+    expected = [BLEU.compute_bleu(list(r[2:2 + order]), list(r[2 + order:]), int(r[0]),
+                                  int(r[1]), smooth[0], smooth[1], effective_order, order).score
+                for r in rows.tolist()]
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("eps_smoothing", [False, True])
+@pytest.mark.parametrize("beta", [1, 2, 3])
+def test_vectorised_chrf_is_bit_identical(eps_smoothing, beta):
+    rng = np.random.default_rng(beta)
+    n_hyp = rng.integers(0, 30, size=(300, 8))
+    n_ref = rng.integers(0, 30, size=(300, 8))
+    n_match = np.minimum(np.minimum(n_hyp, n_ref), rng.integers(0, 30, size=(300, 8)))
+    rows = np.stack([n_hyp, n_ref, n_match], axis=2).reshape(300, 24)
+    metric = CHRF(char_order=6, word_order=2, beta=beta, eps_smoothing=eps_smoothing)
+    ours = lexical_scores.chrf_scores(rows, lexical_scores.ChrfSettings(6, 2, beta, eps_smoothing))
+    expected = [metric._compute_score_from_stats(r).score for r in rows.tolist()]
+    assert ours.tolist() == expected
+
+
+def test_vectorised_ter_is_bit_identical():
+    rows = np.array([[0, 0], [3, 0], [3, 7], [10, 3], [0, 5], [7, 7.5]])
+    assert lexical_scores.ter_scores(rows).tolist() == \
+        [TER()._compute_score_from_stats(r).score for r in rows.tolist()]
