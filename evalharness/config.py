@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from evalharness.errors import InputError, UsageError
+from evalharness.io import FORMATS
 from evalharness.types import SEVERITIES
 
 if sys.version_info >= (3, 11):
@@ -268,6 +269,9 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
             raise ValueError(f"needs a {key!r} string")
     if bool(raw.get("baseline")) == bool(raw.get("baseline_hypothesis")):
         raise ValueError("needs exactly one of 'baseline' and 'baseline_hypothesis'")
+    fmt = raw.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from: {', '.join(FORMATS)}")
     metrics = raw.get("metrics")
     if metrics is not None and (
         not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics)
@@ -279,7 +283,7 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         hypothesis=_resolve(root, raw["hypothesis"]),
         baseline=_resolve(root, raw.get("baseline")),
         source=_resolve(root, raw.get("source")),
-        fmt=raw.get("format"),
+        fmt=fmt,
         metrics=tuple(m.lower() for m in metrics) if metrics is not None else None,
         baseline_hypothesis=_resolve(root, raw.get("baseline_hypothesis")),
         baseline_system=raw.get("baseline_system"),

@@ -115,6 +115,7 @@ SUITE = '[[suite]]\nname = "s"\nreference = "r"\nhypothesis = "h"\nbaseline = "b
         (SUITE + 'test = "t-test"\n', "unknown test 't-test'"),
         (SUITE + 'samples = "many"\n', "'samples' has the wrong type"),
         (SUITE + 'metrics = "bleu"\n', "'metrics' must be a list"),
+        (SUITE + 'format = "docx"\n', "unknown format 'docx'"),
     ],
 )
 def test_bad_config_is_an_input_error_naming_the_file(

@@ -176,37 +176,32 @@ def _floor_checks(metric: str, score: float, thresholds: Thresholds) -> list[Che
 
 def _drop_check(v: MetricVerdict, tolerance: float, alpha: float) -> CheckResult:
     assert v.delta is not None and v.p_value is not None  # set together with the paired test
+
+    def fmt(value: float | None, signed: bool = False) -> str:
+        return format_score(v.metric, value, signed)
+
+    name = display_name(v.metric)
     drop = -v.delta if v.higher_is_better else v.delta
-    significant = v.p_value < alpha
-    failed = drop > tolerance and significant
-    ci = (
-        "n/a"
-        if v.ci95 is None
-        else (
-            f"[{format_score(v.metric, v.ci95[0], True)}, {format_score(v.metric, v.ci95[1], True)}]"
-        )
-    )
+    failed = drop > tolerance and v.p_value < alpha
+    ci = "n/a" if v.ci95 is None else f"[{fmt(v.ci95[0], True)}, {fmt(v.ci95[1], True)}]"
     figures = (
-        f"baseline {format_score(v.metric, v.baseline)}, candidate "
-        f"{format_score(v.metric, v.candidate)}, delta {format_score(v.metric, v.delta, True)}, "
+        f"baseline {fmt(v.baseline)}, candidate {fmt(v.candidate)}, delta {fmt(v.delta, True)}, "
         f"95% CI {ci}, p = {v.p_value:.4f} ({TEST_NAMES[v.test]}, {v.samples} samples)"
     )
+    worse = "rose" if not v.higher_is_better else "dropped"
     if failed:
-        what = "rose" if not v.higher_is_better else "dropped"
-        message = (
-            f"{display_name(v.metric)} {what} by {format_score(v.metric, drop)}, more than the tolerated {tolerance:g}, "
-            f"and significantly (p < {alpha:g}): {figures}"
+        verdict = (
+            f"{worse} by {fmt(drop)}, more than the tolerated {tolerance:g}, "
+            f"and significantly (p < {alpha:g})"
+        )
+    elif drop > tolerance:
+        verdict = (
+            f"{worse} by {fmt(drop)}, more than the tolerated {tolerance:g}, "
+            f"but not significantly (p >= {alpha:g})"
         )
     else:
-        why = (
-            "within the tolerated"
-            if drop <= tolerance
-            else f"not significant at alpha {alpha:g}; tolerated"
-        )
-        message = (
-            f"{display_name(v.metric)} no significant regression ({why} {tolerance:g}): {figures}"
-        )
-    return CheckResult("max_drop", tolerance, not failed, message)
+        verdict = f"within the tolerated drop of {tolerance:g}"
+    return CheckResult("max_drop", tolerance, not failed, f"{name} {verdict}: {figures}")
 
 
 def _findings_verdict(
