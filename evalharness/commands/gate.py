@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -196,8 +197,6 @@ def _override(
     metrics: tuple[str, ...] | None,
     params: dict[str, dict[str, Any]],
 ) -> Suite:
-    from dataclasses import replace
-
     return replace(
         suite,
         fmt=args.format or suite.fmt,
@@ -257,8 +256,6 @@ def load_pair(
 
 
 def _with_metrics(options: Any, baseline_metrics: tuple[str, ...]) -> Any:
-    from dataclasses import replace
-
     if not baseline_metrics:
         raise GateRefusal("the baseline has no metric with a score; nothing to compare")
     return replace(options, metrics=baseline_metrics)
