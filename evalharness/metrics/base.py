@@ -60,7 +60,7 @@ def get_metric(name: str, **options: Any) -> Metric:
     return _REGISTRY[key](**options)
 
 
-BUILTIN_MODULES = ("evalharness.metrics.lexical",)
+BUILTIN_MODULES = ("evalharness.metrics.lexical", "evalharness.metrics.comet")
 
 
 def _load_builtin() -> None:
