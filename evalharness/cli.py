@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evalharness",
         description="Evaluate machine translation: align, score, find errors, gate CI.",
     )
-    parser.add_argument("--version", action="version", version=f"evalharness {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument(
         "--traceback", action="store_true", help="re-raise errors with a full traceback"
     )
@@ -96,8 +96,11 @@ def raw_main(argv: Sequence[str] | None = None, env: Environment | None = None) 
         except _ArgumentError as exc:
             print(f"error: {exc}", file=env.stderr)
             return ExitStatus.USAGE
-        except SystemExit as exc:  # --help and --version
+        except SystemExit as exc:  # --help
             return ExitStatus(int(exc.code or 0))
+        if args.version:
+            print(f"evalharness {__version__}", file=env.stdout)
+            return ExitStatus.SUCCESS
         handler = getattr(args, "handler", None)
         if handler is None:
             parser.print_help(env.stderr)
