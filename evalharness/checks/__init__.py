@@ -1,0 +1,20 @@
+"""Per-segment error checks with MQM categories and severities.
+
+Entry point: :func:`find_errors`. Each check is a plugin implementing
+:class:`Check` (an ``id`` and ``find(segment, context)``); :func:`register_check`
+adds one. Built-in checks: ``entity``, ``name``, ``number``, ``omission``,
+``addition``, ``consistency``, ``low_score``, ``untranslated``, ``xcomet``.
+"""
+
+from evalharness.checks.base import Check, check_ids, find_errors, get_checks, register_check
+from evalharness.checks.context import DocumentContext, build_context
+
+__all__ = [
+    "Check",
+    "DocumentContext",
+    "build_context",
+    "check_ids",
+    "find_errors",
+    "get_checks",
+    "register_check",
+]

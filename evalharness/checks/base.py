@@ -1,0 +1,114 @@
+"""The one small interface every check implements, the registry, and the entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+from evalharness.checks.context import DocumentContext, build_context
+from evalharness.errors import UsageError
+from evalharness.types import SEVERITIES, AlignedSegment, Finding, MetricResult
+
+
+@runtime_checkable
+class Check(Protocol):
+    """A per-segment error detector.
+
+    ``find`` looks at one segment, and at whatever else of the document it needs
+    through the :class:`DocumentContext`, and returns its findings. Offsets in a
+    finding point into ``segment.hyp_text`` and ``segment.ref_text``.
+    """
+
+    id: str
+
+    def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
+        """The findings of this check in ``segment``."""
+        ...
+
+
+_REGISTRY: dict[str, Check] = {}
+
+
+def register_check(check: Check) -> None:
+    """Add a check to the registry under its ``id`` (replacing one with that id)."""
+    _REGISTRY[check.id] = check
+
+
+def check_ids() -> list[str]:
+    """Ids of the registered checks, in the order they run."""
+    _load_builtin()
+    return list(_REGISTRY)
+
+
+def get_checks(ids: Sequence[str] | None = None) -> tuple[Check, ...]:
+    """The registered checks with these ids (all when ``ids`` is None).
+
+    Raises:
+        UsageError: for an unknown check id.
+    """
+    _load_builtin()
+    if ids is None:
+        return tuple(_REGISTRY.values())
+    unknown = [i for i in ids if i not in _REGISTRY]
+    if unknown:
+        raise UsageError(
+            f"unknown check {unknown[0]!r}; choose from: {', '.join(_REGISTRY)}"
+        )
+    return tuple(_REGISTRY[i] for i in ids)
+
+
+def _load_builtin() -> None:
+    # Importing the modules registers their checks.
+    from evalharness.checks import (  # noqa: F401
+        consistency,
+        coverage,
+        entity_check,
+        low_score,
+        number_check,
+        untranslated,
+        xcomet,
+    )
+
+
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
+
+
+def _order(finding: Finding) -> tuple[int, int, int]:
+    position = finding.hyp_start if finding.hyp_start is not None else finding.ref_start
+    return (_SEVERITY_RANK[finding.severity], -1 if position is None else position, 0)
+
+
+def find_errors(
+    segments: Sequence[AlignedSegment],
+    metrics: Mapping[str, MetricResult],
+    *,
+    has_source: bool = False,
+    checks: Sequence[str] | None = None,
+) -> tuple[tuple[Finding, ...], ...]:
+    """Run the checks over one document.
+
+    Args:
+        segments: The aligned segments of one hypothesis document, in order.
+        metrics: Metric results by name (``chrf``, ``comet``, ...); their
+            ``segment_scores`` follow ``segments``. Missing or unavailable
+            metrics are skipped by the checks that use them.
+        has_source: True when segments carry source sentences (enables the
+            untranslated-text check).
+        checks: Ids of the checks to run (default: all registered).
+
+    Returns:
+        One tuple of findings per segment, in segment order; within a segment,
+        most severe first, then by position.
+
+    Raises:
+        UsageError: for an unknown check id.
+    """
+    active = get_checks(checks)
+    context = build_context(segments, metrics, has_source=has_source)
+    results: list[tuple[Finding, ...]] = []
+    for segment in context.segments:
+        found: list[Finding] = []
+        for check in active:
+            found.extend(check.find(segment, context))
+        results.append(tuple(sorted(found, key=_order)))
+    return tuple(results)

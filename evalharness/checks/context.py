@@ -1,0 +1,159 @@
+"""What every check may look at: the whole document, built once per system."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from evalharness.checks.entities import DocumentLexicon, Entity, build_lexicon, extract_entities
+from evalharness.checks.entity_match import EntityLink, SegmentNames, link_segment
+from evalharness.types import AlignedSegment, MetricResult, Sentence
+
+T = TypeVar("T")
+
+
+def sentence_starts(sentences: Sequence[Sentence]) -> tuple[int, ...]:
+    """Offsets where each sentence starts in the sentences joined by one space."""
+    starts: list[int] = []
+    offset = 0
+    for sentence in sentences:
+        starts.append(offset)
+        offset += len(sentence.text) + 1
+    return tuple(starts)
+
+
+def is_removed(segment: AlignedSegment) -> bool:
+    """True for a hypothesis-only segment of text that cleaning removed."""
+    return not segment.ref and bool(segment.hyp) and all(s.removed for s in segment.hyp)
+
+
+def removal_reason(segment: AlignedSegment) -> str | None:
+    """Why cleaning removed the segment's hypothesis text (first reason), or None."""
+    for sentence in segment.hyp:
+        if sentence.removed:
+            return sentence.removed
+    return None
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """One document (one system's hypothesis against the reference), prepared once.
+
+    Attributes:
+        segments: All aligned segments, in order.
+        metrics: Metric results by name; ``segment_scores`` follow ``segments``.
+        has_source: True when the segments carry source sentences.
+        lexicon: Word statistics of the whole document (both sides).
+        ref_entities: Reference names per segment.
+        hyp_entities: Hypothesis names per segment.
+        entity_links: Per segment, how each reference name is rendered.
+        memo: Per-document results that a check computes once (see :meth:`remember`).
+    """
+
+    segments: tuple[AlignedSegment, ...]
+    metrics: Mapping[str, MetricResult]
+    has_source: bool
+    lexicon: DocumentLexicon
+    ref_entities: tuple[tuple[Entity, ...], ...]
+    hyp_entities: tuple[tuple[Entity, ...], ...]
+    entity_links: tuple[tuple[EntityLink, ...], ...]
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def index(self, segment: AlignedSegment) -> int:
+        """Position of ``segment`` in :attr:`segments`.
+
+        Raises:
+            KeyError: the segment is not part of this document.
+        """
+        by_object = self.remember(
+            "_by_object", lambda: {id(s): i for i, s in enumerate(self.segments)}
+        )
+        if id(segment) in by_object:
+            return int(by_object[id(segment)])
+        by_id = self.remember("_by_id", lambda: {s.id: i for i, s in enumerate(self.segments)})
+        return int(by_id[segment.id])
+
+    def scores(self, metric: str) -> tuple[float | None, ...] | None:
+        """Per-segment scores of a metric that computed, else None."""
+        result = self.metrics.get(metric)
+        if result is None or result.status != "ok":
+            return None
+        if len(result.segment_scores) != len(self.segments):
+            return None
+        return result.segment_scores
+
+    def remember(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute a per-document value once and keep it for the other segments."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value: T = self.memo[key]
+        return value
+
+
+def build_context(
+    segments: Sequence[AlignedSegment],
+    metrics: Mapping[str, MetricResult],
+    *,
+    has_source: bool = False,
+) -> DocumentContext:
+    """Extract names on both sides of every segment and link them.
+
+    Args:
+        segments: The aligned segments of one document.
+        metrics: Metric results for these segments.
+        has_source: Whether segments carry the source text.
+    """
+    segments = tuple(segments)
+    texts = []
+    for segment in segments:
+        if segment.ref:
+            texts.append((segment.ref_text, sentence_starts(segment.ref)))
+        if segment.hyp and not is_removed(segment):
+            texts.append((segment.hyp_text, sentence_starts(segment.hyp)))
+    lexicon = build_lexicon(texts)
+    refs = tuple(
+        extract_entities(s.ref_text, sentence_starts(s.ref), lexicon) if s.ref else ()
+        for s in segments
+    )
+    hyps = tuple(
+        extract_entities(s.hyp_text, sentence_starts(s.hyp), lexicon)
+        if s.hyp and not is_removed(s)
+        else ()
+        for s in segments
+    )
+    links = tuple(
+        link_segment(_segment_names(segments, refs, hyps, i)) for i in range(len(segments))
+    )
+    return DocumentContext(segments, metrics, has_source, lexicon, refs, hyps, links)
+
+
+def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
+    """The nearest content segment on each side, plus any 1-0/0-1 segments in between."""
+    chosen: list[int] = []
+    for step in (-1, 1):
+        position = index + step
+        while 0 <= position < len(segments):
+            if not is_removed(segments[position]):
+                chosen.append(position)
+                if segments[position].ref and segments[position].hyp:
+                    break
+            position += step
+    return chosen
+
+
+def _segment_names(
+    segments: Sequence[AlignedSegment],
+    refs: Sequence[Sequence[Entity]],
+    hyps: Sequence[Sequence[Entity]],
+    index: int,
+) -> SegmentNames:
+    around = _neighbours(segments, index)
+    return SegmentNames(
+        ref=refs[index],
+        hyp=hyps[index],
+        ref_text=segments[index].ref_text,
+        hyp_text=segments[index].hyp_text,
+        neighbour_ref=[e for i in around for e in refs[i]],
+        neighbour_hyp=[e for i in around for e in hyps[i]],
+    )

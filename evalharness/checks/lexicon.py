@@ -1,0 +1,220 @@
+"""Word lists, tokens and word normalisation shared by the checks.
+
+The lists live in ``evalharness/data/checks_*.txt`` and hold only generic
+English words (function words, titles, organisation head words, well-known
+aliases, web boilerplate); nothing in them is specific to one text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from nltk.stem.snowball import SnowballStemmer
+
+CONNECTORS = frozenset(
+    ["of", "for", "and", "the", "de", "da", "del", "della", "di", "do", "dos", "das", "du", "des", "la", "le", "el", "al", "bin", "ibn", "van", "von", "der", "den", "y", "et"]
+)
+"""Lower-case words allowed inside a capitalised name ("Bank of England")."""
+
+_WORD = r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’\-](?![^\W\d_]\.)[^\W\d_]+)*"
+WORD_RE = re.compile(_WORD)
+_SENTENCE_END_RE = re.compile(r"[.!?:;]['\"”’)\]]*\s+$")
+
+_STEMMER = SnowballStemmer("english")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a text.
+
+    Attributes:
+        text: The word as written, possessive ending included.
+        start: Offset of its first character.
+        end: Offset one past its last character.
+        initial: True when it opens a sentence (only punctuation before it).
+    """
+
+    text: str
+    start: int
+    end: int
+    initial: bool
+
+    @property
+    def base(self) -> str:
+        """The word without a possessive ending ("Russia's" -> "Russia")."""
+        if len(self.text) > 2 and self.text[-2:] in ("'s", "’s"):
+            return self.text[:-2]
+        return self.text
+
+    @property
+    def possessive(self) -> bool:
+        """True for "Russia's"."""
+        return self.base != self.text
+
+    @property
+    def capitalised(self) -> bool:
+        """True when the first letter is upper case."""
+        return self.text[:1].isupper()
+
+    @property
+    def is_acronym(self) -> bool:
+        """True for "NATO", "U.S.", "PoInt": two or more capitals, no lower-case run of 3+."""
+        letters = [c for c in self.base if c.isalpha()]
+        caps = sum(c.isupper() for c in letters)
+        return caps >= 2 and caps * 2 >= len(letters) and len(letters) <= 8
+
+
+def tokenize(text: str, sentence_starts: tuple[int, ...] = (0,)) -> list[Token]:
+    """Split text into word tokens and mark sentence-initial ones.
+
+    Args:
+        text: The text.
+        sentence_starts: Offsets where a sentence begins (the first word at or
+            after each offset is sentence-initial); a word after ``. ! ? : ;`` and
+            whitespace is sentence-initial as well.
+
+    Returns:
+        The word tokens in order; digits and punctuation are not words.
+    """
+    starts = sorted(sentence_starts)
+    tokens: list[Token] = []
+    next_start = 0
+    for match in WORD_RE.finditer(text):
+        begin = match.start()
+        initial = False
+        while next_start < len(starts) and starts[next_start] <= begin:
+            between = text[starts[next_start] : begin]
+            initial = initial or not any(ch.isalnum() for ch in between)
+            next_start += 1
+        if not initial and tokens:
+            gap = text[tokens[-1].end : begin]
+            initial = bool(_SENTENCE_END_RE.search(gap)) and not tokens[-1].is_acronym
+        elif not tokens:
+            initial = initial or not any(ch.isalnum() for ch in text[:begin])
+        tokens.append(Token(match.group(), begin, match.end(), initial))
+    return tokens
+
+
+_UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss",
+     "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d"}
+)
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics, keep case: "Adıyaman Łódź" -> "Adiyaman Lodz"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case-fold, strip diacritics and dots: "Andrés" -> "andres", "U.S." -> "us"."""
+    return strip_accents(text).replace(".", "").replace("’", "'").casefold()
+
+
+def stem(word: str) -> str:
+    """Snowball stem of the folded word ("studies" -> "studi")."""
+    return _STEMMER.stem(fold(word))
+
+
+@cache
+def _read_list(name: str) -> tuple[str, ...]:
+    path = resources.files("evalharness.data").joinpath(name)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """English function words and sentence openers (lower case)."""
+    return frozenset(_read_list("checks_function_words.txt"))
+
+
+@cache
+def title_words() -> frozenset[str]:
+    """Titles written before names ("professor", "minister")."""
+    return frozenset(w for w in _read_list("checks_titles.txt") if not w.startswith("+"))
+
+
+@cache
+def title_modifiers() -> frozenset[str]:
+    """Words that may precede a title ("deputy", "foreign")."""
+    return frozenset(w[1:] for w in _read_list("checks_titles.txt") if w.startswith("+"))
+
+
+@cache
+def head_words() -> dict[str, str]:
+    """Organisation/place head words mapped to one canonical spelling."""
+    heads: dict[str, str] = {}
+    for line in _read_list("checks_entity_heads.txt"):
+        spellings = line.split()
+        for spelling in spellings:
+            heads[spelling] = spellings[0]
+    return heads
+
+
+@cache
+def alias_groups() -> dict[str, int]:
+    """Folded alias -> group number, from ``checks_aliases.txt``."""
+    groups: dict[str, int] = {}
+    for number, line in enumerate(_read_list("checks_aliases.txt")):
+        for alias in line.split("|"):
+            groups[fold(alias)] = number
+    return groups
+
+
+@cache
+def alias_members() -> dict[int, tuple[str, ...]]:
+    """Alias group number -> its names as written ("US", "United States", ...)."""
+    members: dict[int, tuple[str, ...]] = {}
+    for number, line in enumerate(_read_list("checks_aliases.txt")):
+        members[number] = tuple(line.split("|"))
+    return members
+
+
+@cache
+def boilerplate_phrases() -> tuple[str, ...]:
+    """Lower-case web boilerplate phrases ("share this", "read more")."""
+    return _read_list("checks_boilerplate.txt")
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+
+
+def is_calendar_word(word: str) -> bool:
+    """Month or weekday names (full or abbreviated), which are dates, not names."""
+    folded = fold(word)
+    return folded in WEEKDAYS or (folded in MONTHS and len(folded) >= 3 and folded != "may")
+
+
+def is_content_word(word: str) -> bool:
+    """A word that carries meaning: not a function word and at least two letters."""
+    folded = fold(word)
+    return len(folded) >= 2 and folded not in function_words() and not folded.isdigit()
