@@ -453,3 +453,50 @@ def test_report_command_errors(
     assert result.exit_status == status
     assert needle in result.stderr and result.stderr.count("\n") == 1
     assert not out.exists()
+
+
+# --- accessibility ------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def css_variables() -> dict[str, str]:
+    css = (REPO / "evalharness" / "report" / "templates" / "report.css").read_text("utf-8")
+    found = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6});", css))
+    return {**found, "white": "#ffffff"}
+
+
+@pytest.mark.parametrize(
+    ("fg", "bg", "minimum"),
+    [
+        # text: WCAG AA 4.5:1
+        ("text", "white", 4.5), ("text", "panel", 4.5), ("muted", "white", 4.5),
+        ("muted", "panel", 4.5), ("link", "white", 4.5), ("link", "panel", 4.5),
+        ("ins", "ins-bg", 4.5), ("del", "del-bg", 4.5), ("text", "minor-bg", 4.5),
+        ("text", "major-bg", 4.5), ("text", "critical-bg", 4.5), ("none", "white", 4.5),
+        ("critical", "white", 4.5),
+        # graphics (chart bars, focus ring, span underlines): 3:1
+        ("minor", "white", 3.0), ("major", "white", 3.0), ("critical", "panel", 3.0),
+        ("none", "panel", 3.0), ("major", "panel", 3.0), ("minor", "panel", 3.0),
+        ("focus", "white", 3.0), ("minor", "minor-bg", 3.0), ("major", "major-bg", 3.0),
+        ("critical", "critical-bg", 3.0),
+    ],
+)  # fmt: skip
+def test_colours_meet_wcag_aa_contrast(fg: str, bg: str, minimum: float) -> None:
+    colours = css_variables()
+    assert contrast(colours[fg], colours[bg]) >= minimum
+
+
+def test_print_stylesheet_and_focus_styles_exist() -> None:
+    css = (REPO / "evalharness" / "report" / "templates" / "report.css").read_text("utf-8")
+    assert "@media print" in css and ":focus-visible" in css
+    assert re.search(r"mark\.err:focus \+ \.tip", css), "finding messages show on keyboard focus"

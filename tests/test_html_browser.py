@@ -4,7 +4,8 @@ One browser session for the module. The seed report is the real pipeline's
 output on references/bbc.md vs hypotheses/bbc-garbled.txt; the hostile and
 multi-system cases use ``sample_report`` from ``test_html.py``.
 
-Set ``EVALHARNESS_DOCS_SCREENSHOT=1`` to also refresh docs/img/report.png.
+Set ``EVALHARNESS_DOCS_SCREENSHOT=1`` to also refresh the README's screenshots
+(docs/img/report.png and docs/img/report-segment.png).
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ def driver() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def seed_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed pair through ``evaluate --html`` (the lead's command calls write_html)."""
+    """The seed pair through ``evaluate --html``, default metrics (COMET offline: unavailable)."""
     out = tmp_path_factory.mktemp("seed")
+    ref = os.path.relpath(REPO / "references" / "bbc.md")
+    hyp = os.path.relpath(REPO / "hypotheses" / "bbc-garbled.txt")
     result = run_cli(
-        ["evaluate", "--ref", str(REPO / "references" / "bbc.md"),
-         "--hyp", str(REPO / "hypotheses" / "bbc-garbled.txt"), "--metrics", "bleu,chrf,ter",
-         "--quiet", "--json", str(out / "report.json"), "--html", str(out / "report.html")]
+        ["evaluate", "--ref", ref, "--hyp", hyp, "--quiet",
+         "--json", str(out / "report.json"), "--html", str(out / "report.html")]
     )  # fmt: skip
     assert result.exit_status == 0, result.stderr
     return out / "report.html"
@@ -83,6 +85,13 @@ def load(driver: Any, path: Path, fragment: str = "") -> None:
     raise AssertionError("page never became ready")
 
 
+def wait_for(driver: Any, condition: Any, timeout: float = 10.0) -> Any:
+    """Poll ``condition(driver)`` until truthy (debounced input, observers); no timing assertion."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(condition)
+
+
 def rows(driver: Any) -> list[Any]:
     from selenium.webdriver.common.by import By
 
@@ -104,9 +113,11 @@ def severe_logs(driver: Any) -> list[dict[str, Any]]:
 
 
 def in_viewport(driver: Any, element: Any) -> bool:
+    """Whether the element's top is on screen and below the sticky controls."""
     return driver.execute_script(
         "var r = arguments[0].getBoundingClientRect();"
-        "return r.top >= 0 && r.top < window.innerHeight;",
+        "var c = document.getElementById('controls').getBoundingClientRect();"
+        "return r.top >= c.bottom - 1 && r.top < window.innerHeight;",
         element,
     )
 
@@ -118,6 +129,8 @@ def test_seed_report_loads_without_console_errors_and_screenshots(
     assert severe_logs(driver) == []
     assert len(rows(driver)) == 40  # the first chunk; 41 segments in all
     assert "41 of 41 segments match" in count_text(driver)
+    comet = driver.find_element("css selector", "#panel-0 .comet-status").text
+    assert "unavailable" in comet and "HF_HUB_OFFLINE" in comet
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / "report.png"))
     if os.environ.get("EVALHARNESS_DOCS_SCREENSHOT") == "1":
@@ -139,7 +152,12 @@ def test_seed_findings_spans_are_visible_with_message_on_focus(
     assert not tip.is_displayed()
     driver.execute_script("arguments[0].focus()", mark)
     assert tip.is_displayed() and "Icesi University" in tip.text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     row.screenshot(str(ARTIFACTS / "segment-16-focus.png"))
+    driver.execute_script("arguments[0].scrollIntoView()", row)
+    assert in_viewport(driver, mark)  # not hidden under the sticky controls
+    if os.environ.get("EVALHARNESS_DOCS_SCREENSHOT") == "1":
+        driver.save_screenshot(str(REPO / "docs" / "img" / "report-segment.png"))
 
 
 def test_filter_reduces_rows(driver: Any, seed_html: Path) -> None:
@@ -164,11 +182,11 @@ def test_search_and_category_filters(driver: Any, seed_html: Path) -> None:
     load(driver, seed_html)
     search = driver.find_element("id", "f-search")
     search.send_keys("Rouvinski")
-    time.sleep(0.4)  # the search input is debounced
+    wait_for(driver, lambda d: not count_text(d).startswith("41 of"))  # the input is debounced
     found = rows(driver)
     assert found and all("Rouvinski" in r.text for r in found)
     driver.find_element("id", "f-reset").click()
-    time.sleep(0.2)
+    wait_for(driver, lambda d: count_text(d).startswith("41 of"))
     driver.find_element("css selector", 'button[data-category="accuracy/addition"]').click()
     added = rows(driver)
     assert added and all("accuracy/addition" in r.text for r in added)
@@ -212,8 +230,13 @@ def test_rows_render_lazily_and_more_can_be_shown(driver: Any, sample_html: Path
     first = len(rows(driver))
     assert 0 < first < 306
     driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
-    time.sleep(0.5)
-    assert len(rows(driver)) > first
+    wait_for(driver, lambda d: len(rows(d)) > first)  # the observer appends the next chunk
+    more = driver.find_element("id", "more-after")
+    assert more.is_displayed() and len(rows(driver)) < 306
+    count = len(rows(driver))
+    driver.execute_script("arguments[0].focus()", more)
+    more.send_keys(" ")  # the keyboard path to more rows
+    assert len(rows(driver)) > count
 
 
 def test_hostile_text_shows_as_text_and_never_runs(driver: Any, sample_html: Path) -> None:

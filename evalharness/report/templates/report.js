@@ -291,15 +291,23 @@
     return ul;
   }
 
-  function segmentBody(parent, seg, errs) {
+  /* Reference and hypothesis side by side (or the hypothesis alone, in the
+     comparison view, where the reference is shown once above). */
+  function segmentBody(parent, seg, errs, hypOnly) {
     var ref = TEXTS[seg[F.ref]], hyp = seg[F.hyp];
     var diff = ref && hyp ? wordDiff(ref, hyp) : null;
-    var cols = el('div', 'cols');
-    cols.appendChild(textBlock('Reference', ref, diff && diff.ref, spansOf(errs, E.rs, E.re, ref.length), 'del'));
+    var cols = el('div', hypOnly ? 'cols single' : 'cols');
+    if (!hypOnly) {
+      cols.appendChild(textBlock('Reference', ref, diff && diff.ref, spansOf(errs, E.rs, E.re, ref.length), 'del'));
+    }
     cols.appendChild(textBlock('Hypothesis', hyp, diff && diff.hyp, spansOf(errs, E.hs, E.he, hyp.length), 'ins'));
     parent.appendChild(cols);
-    if (seg.length > F.src && seg[F.src] >= 0) parent.appendChild(el('p', 'src', 'Source: ' + TEXTS[seg[F.src]]));
+    if (!hypOnly && hasSource(seg)) parent.appendChild(el('p', 'src', 'Source: ' + TEXTS[seg[F.src]]));
     if (errs.length) parent.appendChild(findingList(errs));
+  }
+
+  function hasSource(seg) {
+    return seg.length > F.src && seg[F.src] >= 0;
   }
 
   function lineText(seg) {
@@ -457,7 +465,6 @@
     state.target = row;
     row.classList.add('target');
     row.scrollIntoView({ block: 'start' });
-    window.scrollBy(0, -(ui.form.offsetHeight + 12));
     row.focus({ preventScroll: true });
     window.__evalharnessTarget = SYSTEMS[k].segs[index][F.id];
     return true;
@@ -478,6 +485,7 @@
     body.textContent = '';
     body.appendChild(el('h3', null, 'Reference (segment ' + seg[F.id] + ')'));
     body.appendChild(el('p', 'text', TEXTS[seg[F.ref]] || '(no reference text)'));
+    if (hasSource(seg)) body.appendChild(el('p', 'src', 'Source: ' + TEXTS[seg[F.src]]));
     SYSTEMS.forEach(function (sys, k) {
       var block = el('section', 'cmp-sys');
       block.appendChild(el('h3', null, sys.name + (k === state.sys ? ' (current)' : '')));
@@ -487,7 +495,7 @@
       } else {
         var other = sys.segs[j];
         block.appendChild(scoreList(sys, other));
-        segmentBody(block, other, other[F.errs]);
+        segmentBody(block, other, other[F.errs], other[F.ref] === seg[F.ref]);
         var link = el('a', null, 'Open segment ' + other[F.id] + ' of ' + sys.name);
         link.href = '#sys-' + k + '-seg-' + other[F.id];
         block.appendChild(link);
@@ -540,6 +548,13 @@
     selectSystem(Number(tabs[next].getAttribute('data-system')));
   }
 
+  /* Keeps scrolled-to and focused elements clear of the sticky controls (scroll-padding
+     applies to scrollIntoView, fragment navigation and focus scrolling alike). */
+  function padForControls() {
+    var sticky = window.getComputedStyle(ui.form).position === 'sticky';
+    document.documentElement.style.scrollPaddingTop = sticky ? (ui.form.offsetHeight + 12) + 'px' : '';
+  }
+
   function init() {
     CATS.forEach(function (name, i) { ui.category.appendChild(option(i, name)); });
     var aligns = new Set();
@@ -564,6 +579,8 @@
       if (ev.target && ev.target.getAttribute && ev.target.getAttribute('role') === 'tab') onTabKey(ev);
     });
     window.addEventListener('hashchange', function () { jumpTo(location.hash); });
+    window.addEventListener('resize', padForControls);
+    padForControls();
     if ('IntersectionObserver' in window) {
       new IntersectionObserver(function (entries) {
         if (entries.some(function (e) { return e.isIntersecting; })) fillViewport();
