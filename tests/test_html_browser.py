@@ -259,6 +259,12 @@ def test_hostile_text_shows_as_text_and_never_runs(driver: Any, sample_html: Pat
     assert severe_logs(driver) == []
 
 
+def test_panel_link_selects_its_system(driver: Any, sample_html: Path) -> None:
+    load(driver, sample_html, "#panel-1")
+    assert driver.find_element("id", "panel-1").is_displayed()
+    assert driver.find_element("id", "tab-1").get_attribute("aria-selected") == "true"
+
+
 def test_keyboard_tabs_switch_system_and_compare_view(driver: Any, sample_html: Path) -> None:
     from selenium.webdriver.common.keys import Keys
 
@@ -285,6 +291,9 @@ def test_keyboard_tabs_switch_system_and_compare_view(driver: Any, sample_html: 
 
 def test_print_media_hides_controls_and_shows_every_system(driver: Any, sample_html: Path) -> None:
     load(driver, sample_html)
+    assert len(rows(driver)) < 306
+    driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    assert len(rows(driver)) == 306  # every matching row is printed (below 2,000)
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         assert not driver.find_element("id", "controls").is_displayed()

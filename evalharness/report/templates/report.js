@@ -9,6 +9,7 @@
 
   var SEV = ['minor', 'major', 'critical'];
   var CHUNK = 40;
+  var PRINT_LIMIT = 2000;
   var DIFF_LIMIT = 250000; // token pairs; longer segments are shown without a word diff
   var F = { id: 0, ref: 1, hyp: 2, align: 3, scores: 4, errs: 5, refLines: 6, hypLines: 7, removed: 8, src: 9 };
   var E = { sev: 0, cat: 1, check: 2, msg: 3, hypSpan: 4, refSpan: 5, hs: 6, he: 7, rs: 8, re: 9 };
@@ -392,6 +393,14 @@
     renderFrom(0);
   }
 
+  /* Printing shows every matching row when there are not too many of them;
+     beyond PRINT_LIMIT only the rows already shown are printed. */
+  function renderAllForPrint() {
+    if (state.order.length > PRINT_LIMIT) return;
+    if (state.lo > 0) prependRows(state.lo);
+    if (state.hi < state.order.length) appendRows(state.order.length - state.hi);
+  }
+
   function fillViewport() {
     if (state.hi >= state.order.length) return;
     if (ui.sentinel.getBoundingClientRect().top < window.innerHeight + 800) {
@@ -443,6 +452,12 @@
   }
 
   function jumpTo(hash) {
+    var panel = /^#panel-(\d+)$/.exec(hash);
+    if (panel && Number(panel[1]) < SYSTEMS.length) {
+      selectSystem(Number(panel[1]));
+      byId('panel-' + panel[1]).scrollIntoView({ block: 'start' });
+      return true;
+    }
     var m = HASH.exec(hash);
     if (!m) return false;
     var k = m[1] === undefined ? state.sys : Number(m[1]);
@@ -579,6 +594,7 @@
       if (ev.target && ev.target.getAttribute && ev.target.getAttribute('role') === 'tab') onTabKey(ev);
     });
     window.addEventListener('hashchange', function () { jumpTo(location.hash); });
+    window.addEventListener('beforeprint', renderAllForPrint);
     window.addEventListener('resize', padForControls);
     padForControls();
     if ('IntersectionObserver' in window) {
