@@ -414,6 +414,17 @@ def test_empty_report_renders() -> None:
     assert json.loads(data_block(page))["systems"] == []
 
 
+def test_minimal_report_with_missing_optional_fields_renders() -> None:
+    report = {
+        "schema": "evalharness.report/1",
+        "versions": None,
+        "systems": [{"name": "x", "segments": [{"id": 0, "ref": "a b", "hyp": "a c"}]}],
+    }
+    page = render_html(report)
+    data = json.loads(data_block(page))
+    assert data["systems"][0]["segs"] == [[0, 0, "a c", "", [], [], [], []]]
+
+
 # --- writing and CLI ----------------------------------------------------------
 
 
