@@ -9,7 +9,8 @@ sentence is only ever removed by the anchored address and credit patterns, and
 a glued credit takes away the credit alone, never the sentence after it.
 
 The word lists and address patterns live in ``evalharness/data``
-(``credits.txt``, ``boilerplate.txt``, ``bylines.txt``, ``addresses.txt``).
+(``credits.txt``, ``boilerplate.txt``, ``boilerplate_patterns.txt``,
+``bylines.txt``, ``addresses.txt``).
 """
 
 from __future__ import annotations
@@ -47,14 +48,7 @@ _MARKUP_LINE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_DATE_WORD = (
-    r"(?:[\d:/.,+-]+|[A-Z][a-z]{2,8},?|[A-Z]{2,4}|ago|hours?|hrs?|minutes?|mins?|"
-    r"days?|weeks?|months?|years?|[ap]\.?m\.?)"
-)
-_PUBLISHED = re.compile(
-    r"^(?i:published|updated|last updated|posted)(?:\s+on)?\s*:?"
-    rf"(?:\s+{_DATE_WORD}){{1,8}}$"
-)
+_CAPTION_LABEL = re.compile(r"^(?:(?:Image|Photo|Video|Media)\s+caption|Caption)\s*[,:]\s*")
 _NAV_SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _NAV_STRIP = " \t-–—*•·|>›»→:#"
 _LABELLED_CREDIT = re.compile(
@@ -175,17 +169,17 @@ def _line_reason(text: str) -> str | None:
         return BOILERPLATE
     if _is_credit_line(text):
         return CREDIT
-    if any(p.match(text) for p in _address_patterns()):
+    if any(p.match(text) for p in _patterns("addresses.txt")):
         return ADDRESS
     return None
 
 
 def _is_navigation(text: str) -> bool:
+    if any(p.match(text) for p in _patterns("boilerplate_patterns.txt")):
+        return True
     phrases = data_lines("boilerplate.txt")
     if len(text.split()) > 20 or is_sentence_like(text) and ":" not in text:
         return False
-    if _PUBLISHED.match(text):
-        return True
     parts = [_normal(p) for p in _NAV_SEPARATORS.split(text)]
     parts = [p for p in parts if p]
     if parts and all(p in phrases for p in parts):
@@ -289,15 +283,20 @@ def _mark_repeated(lines: Sequence[_Line], reasons: list[str | None]) -> None:
 
 
 def _split_glued_credits(text: str) -> list[tuple[int, int, bool]]:
-    """Cut credits glued to the start of a sentence out of a line.
+    """Cut credits glued to the start of a sentence, and caption labels, out of a line.
 
     Returns ``(start, end, is_credit)`` pieces covering the line, offsets
     relative to it. A credit counts as glued when it starts the line or follows
     sentence-final punctuation, and the next sentence begins right after it with
-    no space ("Getty ImagesThe president ...").
+    no space ("Getty ImagesThe president ..."). A leading "Image caption," label
+    is residue too; the caption after it is kept.
     """
     pieces: list[tuple[int, int, bool]] = []
     pos = 0
+    label = _CAPTION_LABEL.match(text)
+    if label and label.end() < len(text):
+        pieces.append((0, len(label.group(0).rstrip()), True))
+        pos = label.end()
     for match in _glued_credit_pattern().finditer(text):
         start, end = match.start(), match.end()
         if start < pos or not _credit_is_glued(text, start, end, match.group(0)):
@@ -382,8 +381,9 @@ def _byline_vocabulary() -> dict[str, str]:
 
 
 @cache
-def _address_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(line) for line in data_lines("addresses.txt"))
+def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """The regular expressions of a shipped pattern file, compiled."""
+    return tuple(re.compile(line) for line in data_lines(name))
 
 
 @cache

@@ -172,6 +172,9 @@ def test_stand_alone_credit_lines(line: str) -> None:
         "Jane Doe, a former news anchor, joined the campaign.",
         "The Latest News",
         "Additional reporting by Jane Doe",
+        "Published in 2019, the book sold a million copies.",
+        "March 2020 was a hard month for the airline.",
+        "Share prices fell on Monday.",
     ],
 )
 def test_real_sentences_are_never_removed(sentence: str) -> None:
@@ -223,6 +226,30 @@ def test_navigation_lines() -> None:
     assert _removed(clean_document(_doc(text))) == [
         ("boilerplate", "\n".join(lines)),
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mon 13 Jan 2025 09.12 GMT",
+        "December 13, 2025",
+        "5 min read",
+        "Listen to this article · 5 min",
+        "Follow us on Instagram",
+        "© 2025 Example News. All rights reserved.",
+        "Watch: The moment the bridge collapsed",
+    ],
+)
+def test_page_furniture_lines(line: str) -> None:
+    text = f"Rain is expected tomorrow.\n{line}\nThe storm moves east on Friday.\n"
+    assert _removed(clean_document(_doc(text))) == [("boilerplate", line)]
+
+
+def test_caption_label_is_removed_and_caption_kept() -> None:
+    text = "Image source, EPA\nImage caption, Crowds gathered in the square\nThe vote was held.\n"
+    cleaned = clean_document(_doc(text))
+    assert _removed(cleaned) == [("credit", "Image source, EPA\nImage caption,")]
+    assert _content_text(cleaned) == "Crowds gathered in the square\nThe vote was held."
 
 
 MARKDOWN = """\
