@@ -194,7 +194,7 @@ def test_one_megabyte_single_line() -> None:
     ]
     line = " ".join(rng.choice(words) for _ in range(190_000))[:1_000_000].strip()
     assert split_text(line) == [(0, len(line))]
-    dotted = line.replace(" a ", ". A ")
+    dotted = line[:200_000].replace(" a ", ". A ").strip()
     spans = split_text(dotted)
     assert len(spans) > 100
     assert_spans_cover(dotted, spans)
