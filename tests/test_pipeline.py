@@ -39,7 +39,7 @@ def reference_corpus_scores() -> dict[tuple[str, str], float]:
         return {
             (r["system"], r["metric"]): float(r["sacrebleu_value"])
             for r in rows
-            if r["files"].startswith("metric_vectors/wmt23")
+            if r["files"].startswith("metric_vectors/wmt23") and r["sacrebleu_value"]
         }
 
 
