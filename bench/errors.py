@@ -40,9 +40,9 @@ from sacrebleu.metrics import CHRF  # noqa: E402
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 from _util import DATA, table  # noqa: E402
 
-from evalharness.checks import find_errors  # noqa: E402
+from evalharness.checks import find_errors, line_segments  # noqa: E402
 from evalharness.checks.lexicon import function_words  # noqa: E402
-from evalharness.types import AlignedSegment, Finding, MetricResult, Sentence  # noqa: E402
+from evalharness.types import Finding, MetricResult  # noqa: E402
 
 MQM = DATA / "mqm"
 TED = ("wmt21_ted_zhen_mqm.tsv",)
@@ -76,16 +76,9 @@ class Row:
     hyp: str
 
 
-def _sentence(text: str, line: int) -> tuple[Sentence, ...]:
-    return (Sentence(text, 0, len(text), line),) if text else ()
-
-
 def run_document(rows: Sequence[Row], has_source: bool = True) -> list[tuple[Finding, ...]]:
     """Findings per row of one document (rows are 1-1 segments; empty ref = 0-1)."""
-    segments = tuple(
-        AlignedSegment(i, _sentence(r.ref, i + 1), _sentence(r.hyp, i + 1), _sentence(r.src, i + 1))
-        for i, r in enumerate(rows)
-    )
+    segments = line_segments([r.ref for r in rows], [r.hyp for r in rows], [r.src for r in rows])
     scores = tuple(
         CHRF_METRIC.sentence_score(r.hyp, [r.ref]).score if r.ref and r.hyp else None for r in rows
     )
@@ -98,8 +91,8 @@ def run_frame(frame: pd.DataFrame) -> list[tuple[Finding, ...]]:
     out: list[tuple[Finding, ...]] = [()] * len(frame)
     for _, group in frame.groupby(["system", "doc_id"], sort=False):
         group = group.sort_values("doc_seg_id")
-        rows = [Row(s, r, h) for s, r, h in zip(group.source, group.reference, group.hypothesis)]
-        for position, found in zip(group.index, run_document(rows)):
+        rows = [Row(s, r, h) for s, r, h in zip(group.source, group.reference, group.hypothesis, strict=False)]
+        for position, found in zip(group.index, run_document(rows), strict=False):
             out[frame.index.get_loc(position)] = found
     return out
 
@@ -112,7 +105,7 @@ def is_major(findings: Sequence[Finding]) -> bool:
 
 
 def prf(flags: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float, float]:
-    tp = sum(f and g for f, g in zip(flags, gold))
+    tp = sum(f and g for f, g in zip(flags, gold, strict=False))
     precision = tp / max(sum(flags), 1)
     recall = tp / max(sum(gold), 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
@@ -125,7 +118,7 @@ def best_chrf_threshold(chrf: Sequence[float], gold: Sequence[bool]) -> float:
 
 
 def sentence_chrf(frame: pd.DataFrame) -> list[float]:
-    return [CHRF_METRIC.sentence_score(h, [r]).score for h, r in zip(frame.hypothesis, frame.reference)]
+    return [CHRF_METRIC.sentence_score(h, [r]).score for h, r in zip(frame.hypothesis, frame.reference, strict=False)]
 
 
 def mqm_section(quick: bool) -> str:
@@ -161,7 +154,7 @@ def mqm_section(quick: bool) -> str:
 
 def _per_check(found: Sequence[Sequence[Finding]], gold: Sequence[bool]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for findings, positive in zip(found, gold):
+    for findings, positive in zip(found, gold, strict=False):
         for check in {f.check for f in findings if f.severity in ("major", "critical")}:
             counts[check] += 1
             counts[check + "/gold"] += positive
@@ -172,9 +165,8 @@ def _per_check(found: Sequence[Sequence[Finding]], gold: Sequence[bool]) -> Coun
 
 _CAPS_RE = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?: (?:of |the |de )?[A-Z][a-z]+){0,2}\b")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
-_CALENDAR = (*_MONTHS, *"Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_CALENDAR = (*_MONTHS, *["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _BOILERPLATE = (
     "Share this article", "Read more", "Advertisement", "Sign up for our daily newsletter",
     "Follow us on Twitter", "Click here to subscribe", "Share this:", "Related articles",
@@ -345,7 +337,7 @@ def _documents(frame: pd.DataFrame, mode: str) -> list[list[Row]]:
         group = group.sort_values("doc_seg_id")
         docs.append([
             Row(s, r, r if mode == "reference copy" else h)
-            for s, r, h in zip(group.source, group.reference, group.hypothesis)
+            for s, r, h in zip(group.source, group.reference, group.hypothesis, strict=False)
         ])
     return docs
 
@@ -383,7 +375,7 @@ def synthetic(frame: pd.DataFrame, mode: str, seed: int) -> Tally:
             tally.found[kind] += ok
             tally.segment_major[kind] += is_major(found[i])
         if mode == "reference copy":
-            for i, row in enumerate(rows):
+            for i, _row in enumerate(rows):
                 if i not in planted and i not in inserted:
                     tally.untouched += 1
                     tally.untouched_major += is_major(found[i])
@@ -397,7 +389,7 @@ def _insert_additions(
     others = [r for r in frame.reference if len(r.split()) >= 6]
     lines = [("inserted boilerplate", boilerplate_line(rng, names)) for _ in range(2)]
     lines.append(("inserted sentence", rng.choice(others)))
-    for kind, text in lines:
+    for _kind, text in lines:
         rows.insert(rng.randrange(len(rows) + 1), Row("", "", text))
     positions: dict[int, str] = {}
     texts = {text: kind for kind, text in lines}
@@ -437,7 +429,7 @@ def false_alarm_section(quick: bool) -> str:
         if quick:
             frame = frame[frame.doc_id.isin(sorted(set(frame.doc_id))[:3])].reset_index(drop=True)
         found = run_frame(frame)
-        clean = [f for f, c in zip(found, frame.clean) if c]
+        clean = [f for f, c in zip(found, frame.clean, strict=False) if c]
         alarms = [f for f in clean if is_major(f)]
         by_check = Counter(x.check for f in alarms for x in f if x.severity != "minor")
         rows.append([name, str(len(clean)), str(len(alarms)), f"{len(alarms) / max(len(clean), 1):.3f}",

@@ -7,7 +7,7 @@ adds one. Built-in checks: ``entity``, ``name``, ``number``, ``omission``,
 """
 
 from evalharness.checks.base import Check, check_ids, find_errors, get_checks, register_check
-from evalharness.checks.context import DocumentContext, build_context
+from evalharness.checks.context import DocumentContext, build_context, line_segments
 
 __all__ = [
     "Check",
@@ -16,5 +16,6 @@ __all__ = [
     "check_ids",
     "find_errors",
     "get_checks",
+    "line_segments",
     "register_check",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from evalharness.checks.context import DocumentContext, build_context
+from evalharness.checks.context import MAX_SEGMENT_CHARS, DocumentContext, build_context, oversized
 from evalharness.errors import UsageError
 from evalharness.types import SEVERITIES, AlignedSegment, Finding, MetricResult
 
@@ -27,6 +27,7 @@ class Check(Protocol):
 
 
 _REGISTRY: dict[str, Check] = {}
+__all__ = ["MAX_SEGMENT_CHARS", "Check", "find_errors", "get_checks", "oversized", "register_check"]
 
 
 def register_check(check: Check) -> None:
@@ -94,6 +95,7 @@ def find_errors(
             metrics are skipped by the checks that use them.
         has_source: True when segments carry source sentences (enables the
             untranslated-text check).
+        Segments that :func:`oversized` flags get only ``any_length`` checks.
         checks: Ids of the checks to run (default: all registered).
 
     Returns:
@@ -108,7 +110,9 @@ def find_errors(
     results: list[tuple[Finding, ...]] = []
     for segment in context.segments:
         found: list[Finding] = []
+        long = oversized(segment)
         for check in active:
-            found.extend(check.find(segment, context))
+            if not long or getattr(check, "any_length", False):
+                found.extend(check.find(segment, context))
         results.append(tuple(sorted(found, key=_order)))
     return tuple(results)

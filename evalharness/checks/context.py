@@ -23,6 +23,46 @@ def sentence_starts(sentences: Sequence[Sentence]) -> tuple[int, ...]:
     return tuple(starts)
 
 
+def line_segments(
+    refs: Sequence[str], hyps: Sequence[str], srcs: Sequence[str] | None = None
+) -> tuple[AlignedSegment, ...]:
+    """Segments of line-aligned texts: line ``i`` of each side is segment ``i``.
+
+    An empty reference line makes a hypothesis-only (``0-1``) segment, an empty
+    hypothesis line a reference-only (``1-0``) one.
+
+    Raises:
+        ValueError: the sides have different numbers of lines.
+    """
+    if len(refs) != len(hyps) or (srcs is not None and len(srcs) != len(refs)):
+        raise ValueError("line_segments needs the same number of lines on every side")
+
+    def side(text: str, line: int) -> tuple[Sentence, ...]:
+        return (Sentence(text, 0, len(text), line),) if text else ()
+
+    return tuple(
+        AlignedSegment(
+            i, side(ref, i + 1), side(hyp, i + 1), side(srcs[i], i + 1) if srcs is not None else ()
+        )
+        for i, (ref, hyp) in enumerate(zip(refs, hyps, strict=True))
+    )
+
+
+MAX_SEGMENT_CHARS = 10_000
+"""Segments with both sides and more characters than this on either side (an
+unsegmented talk, a whole file on one line) get only the checks that mark
+themselves ``any_length = True``: name, number and coverage checks compare
+words pairwise and would take minutes on a megabyte. ``--resegment`` cuts such
+hypotheses into reference segments instead."""
+
+
+def oversized(segment: AlignedSegment) -> bool:
+    """True when the checks that compare words pairwise skip ``segment``."""
+    return bool(segment.ref and segment.hyp) and max(
+        len(segment.ref_text), len(segment.hyp_text)
+    ) > MAX_SEGMENT_CHARS
+
+
 def is_removed(segment: AlignedSegment) -> bool:
     """True for a hypothesis-only segment of text that cleaning removed."""
     return not segment.ref and bool(segment.hyp) and all(s.removed for s in segment.hyp)
@@ -107,18 +147,22 @@ def build_context(
     segments = tuple(segments)
     texts = []
     for segment in segments:
+        if oversized(segment):
+            continue
         if segment.ref:
             texts.append((segment.ref_text, sentence_starts(segment.ref)))
         if segment.hyp and not is_removed(segment):
             texts.append((segment.hyp_text, sentence_starts(segment.hyp)))
     lexicon = build_lexicon(texts)
     refs = tuple(
-        extract_entities(s.ref_text, sentence_starts(s.ref), lexicon) if s.ref else ()
+        extract_entities(s.ref_text, sentence_starts(s.ref), lexicon)
+        if s.ref and not oversized(s)
+        else ()
         for s in segments
     )
     hyps = tuple(
         extract_entities(s.hyp_text, sentence_starts(s.hyp), lexicon)
-        if s.hyp and not is_removed(s)
+        if s.hyp and not is_removed(s) and not oversized(s)
         else ()
         for s in segments
     )

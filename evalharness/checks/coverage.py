@@ -14,162 +14,38 @@ A stretch facing other words is a paraphrase and is not reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
-
-from rapidfuzz.distance import JaroWinkler
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, removal_reason
-from evalharness.checks.lexicon import (
-    Token,
-    alias_groups,
-    boilerplate_phrases,
-    fold,
-    is_content_word,
-    stem,
-    title_words,
-    tokenize,
+from evalharness.checks.lexicon import boilerplate_phrases, fold, is_content_word
+from evalharness.checks.wordalign import (
+    MAJOR_RUN,
+    MINOR_RUN,
+    Coverage,
+    Stretch,
+    align_content,
+    content_words,
 )
-from evalharness.checks.names import ACCEPTABLE, compare_words
 from evalharness.types import AlignedSegment, Finding, Severity
 
-MINOR_RUN = 3
-"""Content words a one-sided stretch needs to be reported (calibrated on WMT21 TED)."""
-MAJOR_RUN = 4
-"""Content words that make a one-sided stretch a major error (calibrated on WMT21 TED)."""
-MIN_DEFICIT = 2
-"""Net one-sided content words a segment needs before any stretch is reported."""
 SEGMENT_CONTENT = 3
 """Content words that make a whole one-sided segment a major error."""
 
 
-_NAMEISH = ACCEPTABLE | {"misspelled"}
-
-
-@dataclass(frozen=True)
-class _Word:
-    token: Token
-    folded: str
-    stem: str
-
-
-def content_words(text: str) -> list[_Word]:
-    """The content words of ``text`` (hyphenated words split) with folded and stemmed forms."""
-    words = []
-    for token in tokenize(text):
-        offset = token.start
-        for part in re.split(r"([-‐–])", token.base):
-            if part and part not in "-‐–" and is_content_word(part):
-                piece = Token(part, offset, offset + len(part), token.initial)
-                words.append(_Word(piece, fold(part), stem(part)))
-            offset += len(part)
-    return words
-
-
-def same_word(a: _Word, b: _Word) -> bool:
-    """Stem-aware, fuzzy word identity ("militarily" ~ "military", "Prof" ~ "Professor").
-
-    Lenient on purpose: a word counted as present is never reported, and
-    paraphrase must not look like omission.
-    """
-    if a.stem == b.stem or a.folded == b.folded:
-        return True
-    shortest = min(len(a.folded), len(b.folded))
-    if shortest >= 4 and a.folded[:4] == b.folded[:4]:
-        return shortest >= 5 or a.folded in title_words() or b.folded in title_words()
-    groups = alias_groups()
-    if a.folded in groups and groups[a.folded] == groups.get(b.folded):
-        return True
-    if a.token.capitalised and b.token.capitalised and compare_words(a.folded, b.folded) in _NAMEISH:
-        return True
-    return shortest >= 4 and JaroWinkler.similarity(a.folded, b.folded) >= 0.92
-
-
-def _lcs_anchors(equal: list[list[bool]], n: int, m: int) -> list[tuple[int, int]]:
-    """Longest common subsequence of two word lists, given their equality matrix."""
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            if equal[i][j]:
-                table[i][j] = table[i + 1][j + 1] + 1
-            else:
-                table[i][j] = max(table[i + 1][j], table[i][j + 1])
-    anchors: list[tuple[int, int]] = []
-    i = j = 0
-    while i < n and j < m:
-        if equal[i][j] and table[i][j] == table[i + 1][j + 1] + 1:
-            anchors.append((i, j))
-            i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
-    return anchors
-
-
-def _absent(
-    equal: list[list[bool]], anchors: list[tuple[int, int]], n: int, m: int
-) -> tuple[list[bool], list[bool]]:
-    """Words left without a partner after the in-order anchors and one-to-one reordered matches."""
-    used_mine = {i for i, _ in anchors}
-    used_theirs = {j for _, j in anchors}
-    for i in range(n):
-        if i in used_mine:
-            continue
-        for j in range(m):
-            if j not in used_theirs and equal[i][j]:
-                used_mine.add(i)
-                used_theirs.add(j)
-                break
-    return [i not in used_mine for i in range(n)], [j not in used_theirs for j in range(m)]
-
-
-@dataclass(frozen=True)
-class Stretch:
-    """Words of one side found nowhere on the other, between two anchors."""
-
-    words: tuple[_Word, ...]
-    facing: int
-    deficit: int
-
-    @property
-    def start(self) -> int:
-        """Offset of the first word."""
-        return self.words[0].token.start
-
-    @property
-    def end(self) -> int:
-        """Offset one past the last word."""
-        return self.words[-1].token.end
-
-
-def one_sided_stretches(mine: Sequence[_Word], theirs: Sequence[_Word]) -> list[Stretch]:
-    """Stretches of ``mine`` absent from ``theirs`` that face few unmatched words there.
-
-    ``deficit`` is how many more of ``mine``'s words are absent from ``theirs``
-    than the reverse, over the whole segment: paraphrase (and reordering) keeps
-    it near zero, a dropped clause raises it by the clause's length.
-    """
-    n, m = len(mine), len(theirs)
-    equal = [[same_word(a, b) for b in theirs] for a in mine]
-    forward = _lcs_anchors(equal, n, m)
-    absent_mine, absent_theirs = _absent(equal, forward, n, m)
-    deficit = sum(absent_mine) - sum(absent_theirs)
-    bounds = [(-1, -1), *forward, (len(mine), len(theirs))]
-    stretches = []
-    for (i1, j1), (i2, j2) in pairwise(bounds):
-        missing = tuple(mine[k] for k in range(i1 + 1, i2) if absent_mine[k])
-        facing = sum(absent_theirs[k] for k in range(j1 + 1, j2))
-        if len(missing) >= MINOR_RUN and facing * 3 <= len(missing) and deficit >= MIN_DEFICIT:
-            stretches.append(Stretch(missing, facing, deficit))
-    return stretches
+def _coverage(segment: AlignedSegment, context: DocumentContext) -> Coverage:
+    """The content-word alignment of a segment, computed once for both checks."""
+    table: dict[int, Coverage] = context.remember("coverage", dict)
+    index = context.index(segment)
+    if index not in table:
+        table[index] = align_content(segment.ref_text, segment.hyp_text)
+    return table[index]
 
 
 def _run_severity(stretch: Stretch) -> Severity:
     count = len(stretch.words)
-    return "major" if count >= MAJOR_RUN and stretch.deficit >= MAJOR_RUN - 1 else "minor"
+    if count >= MAJOR_RUN and stretch.deficit >= MAJOR_RUN - 1:
+        return "major"
+    return "major" if count >= MINOR_RUN and stretch.deficit >= MAJOR_RUN else "minor"
 
 
 class OmissionCheck:
@@ -189,7 +65,7 @@ class OmissionCheck:
         if not segment.ref or is_removed(segment):
             return []
         findings = []
-        for stretch in one_sided_stretches(content_words(ref_text), content_words(segment.hyp_text)):
+        for stretch in _coverage(segment, context).ref_stretches:
             span = ref_text[stretch.start : stretch.end]
             findings.append(Finding(
                 "omission", "accuracy/omission", _run_severity(stretch), "", span,
@@ -220,7 +96,7 @@ class AdditionCheck:
         if not segment.hyp or is_removed(segment):
             return []
         findings = []
-        for stretch in one_sided_stretches(content_words(hyp_text), content_words(segment.ref_text)):
+        for stretch in _coverage(segment, context).hyp_stretches:
             span = hyp_text[stretch.start : stretch.end]
             findings.append(Finding(
                 "addition", "accuracy/addition", _run_severity(stretch), span, "",

@@ -170,8 +170,6 @@ def _capital_runs(text: str, tokens: Sequence[Token]) -> list[list[int]]:
         joined = bool(current) and _SPACE_RE.fullmatch(
             text[tokens[(pending or current)[-1]].end : token.start]
         )
-        if joined and tokens[current[-1]].possessive:
-            joined = False
         if token.capitalised and not is_calendar_word(token.base) and not _is_first_person(token):
             if joined:
                 current.extend(pending)
@@ -223,9 +221,10 @@ def _trim_opening(run: list[int], tokens: Sequence[Token], lexicon: DocumentLexi
 def _split_and(name: list[int], tokens: Sequence[Token]) -> list[list[int]]:
     """Split "Syria and Iran" in two; keep "Politics and International Relations Laboratory".
 
-    A name joined by "and" stays whole when one word before "and" shares a head
-    word after it ("Science and Technology Ministry") or one head before it takes
-    one word after it ("Ministry of Science and Technology"); "and the" always splits.
+    A name joined by "and" stays whole when one or two words before "and" share
+    a head word after it ("Science and Technology Ministry") or a head before it
+    takes one word after it ("Ministry of Science and Technology"); "and the"
+    always splits.
     """
     parts: list[list[int]] = [[]]
     joiners: list[int] = []
@@ -240,7 +239,8 @@ def _split_and(name: list[int], tokens: Sequence[Token]) -> list[list[int]]:
         has_head = [any(fold(tokens[i].base) in head_words() for i in p) for p in parts]
         after_the = fold(tokens[second[0]].text) == "the"
         if not after_the and (
-            (len(first) == 1 and has_head[1]) or (has_head[0] and len(second) == 1)
+            (len(first) <= 2 and has_head[1] and not has_head[0])
+            or (has_head[0] and len(second) == 1)
         ):
             return [name]
     return [_strip_connectors(part, tokens) for part in parts if part]
@@ -321,8 +321,7 @@ def _make_entity(
         return None
     first, last = tokens[name[0]], tokens[name[-1]]
     start, end = first.start, last.start + len(last.base)
-    heads = [head_words()[f] for f in (folded[-1], folded[0]) if f in head_words()]
-    head = heads[0] if heads else None
+    head = _head(folded)
     person = bool(title) or (head is None and any(f in lexicon.person_tokens for f in folded))
     kind = "person" if person else "org" if head else "name"
     if len(words) == 1 and first.is_acronym:
@@ -341,6 +340,15 @@ def _make_entity(
         title=title_text,
         strong=not (weak_opening or weak_headline),
     )
+
+
+def _head(folded: Sequence[str]) -> str | None:
+    """The last head word before "of"/"for" ("Lagos State Ministry of Health" -> ministry)."""
+    stop = next((i for i, w in enumerate(folded) if w in ("of", "for")), len(folded))
+    heads = [head_words()[w] for w in folded[:stop] if w in head_words()]
+    if not heads:
+        heads = [head_words()[w] for w in folded if w in head_words()]
+    return heads[-1] if heads else None
 
 
 def _link_parenthesised(text: str, entities: list[Entity]) -> tuple[Entity, ...]:

@@ -13,7 +13,7 @@ place) stands in its place, and ``missing`` otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from evalharness.checks.entities import Entity
@@ -26,9 +26,10 @@ from evalharness.checks.lexicon import (
     tokenize,
 )
 from evalharness.checks.names import (
-    NameComparison,
+    ACCEPTABLE,
     WordPair,
     compare_names,
+    compare_words,
     is_acronym_of,
     rank,
 )
@@ -46,7 +47,8 @@ class EntityLink:
         verdict: A :data:`~evalharness.checks.names.VERDICTS` value, ``swapped``
             (another name stands in its place) or ``missing``.
         pairs: Aligned words of the two names.
-        where: ``segment``, ``text`` (mentioned outside a name) or ``neighbour``.
+        where: ``segment``, ``text`` (mentioned outside a name), ``neighbour``, or
+            ``repeat`` (a second mention of a name rendered once, e.g. by a pronoun).
         confidence: How sure the link is, 0..1.
     """
 
@@ -97,101 +99,159 @@ def _mentioned_as_alias(entity: Entity, text: str) -> bool:
         names.append(entity.alias)
     if any(mentions(text, name) for name in names):
         return True
-    if entity.kind == "acronym" and len(entity.text.replace(".", "")) >= 3:
-        words = tuple(fold(t.base) for t in tokenize(text) if fold(t.text) not in CONNECTORS)
-        return is_acronym_of(entity.text, words)
-    return False
+    acronyms = [w for w in entity.words if w.isupper() and len(w.replace(".", "")) >= 3]
+    if not acronyms:
+        return False
+    words = tuple(fold(t.base) for t in tokenize(text) if fold(t.text) not in CONNECTORS)
+    rest = [w for w in entity.words if w not in acronyms and fold(w) not in CONNECTORS]
+    return all(is_acronym_of(a, words) for a in acronyms) and all(mentions(text, w) for w in rest)
 
 
 def _relative(entity: Entity, text: str) -> float:
     return entity.start / max(len(text), 1)
 
 
-def _best(
-    entity: Entity, candidates: Sequence[Entity], own_text: str, other_text: str
-) -> tuple[NameComparison, int] | None:
-    best: tuple[tuple[int, int, float], NameComparison, int] | None = None
-    for index, candidate in enumerate(candidates):
-        comparison = compare_names(entity, candidate)
-        distance = abs(_relative(entity, own_text) - _relative(candidate, other_text))
-        key = (rank(comparison.verdict), -comparison.shared, distance)
-        if best is None or key < best[0]:
-            best = (key, comparison, index)
-    return None if best is None else (best[1], best[2])
-
-
-def _unique(entities: Sequence[Entity]) -> list[Entity]:
-    seen: set[str] = set()
-    unique = []
+def _mask(text: str, entities: Iterable[Entity]) -> str:
+    """``text`` with the spans of ``entities`` blanked out."""
+    chars = list(text)
     for entity in entities:
-        key = fold(entity.text)
-        if key not in seen:
-            seen.add(key)
-            unique.append(entity)
-    return unique
+        chars[entity.start : entity.end] = " " * (entity.end - entity.start)
+    return "".join(chars)
+
+
+def _spare_covers(ref: Entity, hyp: Entity, owner: Entity | None) -> bool:
+    """True when words of ``hyp`` beyond those rendering ``owner`` render ``ref``.
+
+    "Chile's Andres Bello University" renders both "Andrés Bello University" and
+    "Chile"; "Singapore Tourism Board" renders only "Singapore Tourism Board".
+    """
+    spare = [w for w in hyp.words if fold(w) not in CONNECTORS]
+    if owner is not None:
+        for word in owner.words:
+            match = next((w for w in spare if compare_words(word, w) in ACCEPTABLE), None)
+            if match is not None:
+                spare.remove(match)
+    needed = [w for w in ref.words if fold(w) not in CONNECTORS]
+    return bool(needed) and all(
+        any(compare_words(word, w) in ACCEPTABLE for w in spare) for word in needed
+    )
+
+
+class _Linker:
+    """The passes of :func:`link_segment` over one segment's names."""
+
+    def __init__(self, names: SegmentNames) -> None:
+        self.names = names
+        self.refs = list(names.ref)
+        self.hyps = list(names.hyp)
+        self.table = {
+            (i, j): compare_names(ref, hyp)
+            for i, ref in enumerate(self.refs)
+            for j, hyp in enumerate(self.hyps)
+        }
+        self.links: dict[int, EntityLink] = {}
+        self.owner: dict[int, int] = {}
+        self.used: set[int] = set()
+
+    def distance(self, i: int, j: int) -> float:
+        return abs(
+            _relative(self.refs[i], self.names.ref_text)
+            - _relative(self.hyps[j], self.names.hyp_text)
+        )
+
+    def one_to_one(self) -> None:
+        """Best pairs first, each name used once: same, variants, then misspellings."""
+        order = sorted(
+            (rank(c.verdict), -c.shared, self.distance(i, j), i, j)
+            for (i, j), c in self.table.items()
+            if c.verdict != "different"
+        )
+        for *_, i, j in order:
+            if i not in self.links and j not in self.owner:
+                comparison = self.table[i, j]
+                self.links[i] = EntityLink(self.refs[i], self.hyps[j], comparison.verdict,
+                                           comparison.pairs)
+                self.owner[j] = i
+                self.used.add(j)
+
+    def partial(self) -> None:
+        """A name rendered by spare words of a longer name ("Chile" in "Chile's ... University")."""
+        for i, ref in enumerate(self.refs):
+            if i in self.links:
+                continue
+            for j, hyp in enumerate(self.hyps):
+                comparison = self.table[i, j]
+                owner = self.refs[self.owner[j]] if j in self.owner else None
+                if comparison.acceptable and _spare_covers(ref, hyp, owner):
+                    self.links[i] = EntityLink(ref, hyp, comparison.verdict, comparison.pairs)
+                    self.used.add(j)
+                    break
+
+    def mentions(self) -> None:
+        """A name written outside any linked name ("the internet", "U.S." in a phrase)."""
+        masked = _mask(self.names.hyp_text, (self.hyps[j] for j in self.owner))
+        for i, ref in enumerate(self.refs):
+            if i not in self.links and _mentioned_as_alias(ref, masked):
+                self.links[i] = EntityLink(ref, None, "same", where="text")
+
+    def repeats(self) -> list[EntityLink]:
+        """Unlinked hypothesis names misspelling a reference name that is rendered elsewhere."""
+        extra = []
+        for j, hyp in enumerate(self.hyps):
+            if j in self.used:
+                continue
+            for i, ref in enumerate(self.refs):
+                comparison = self.table[i, j]
+                if comparison.verdict in ("misspelled", "transliteration", "diacritics"):
+                    extra.append(EntityLink(ref, hyp, comparison.verdict, comparison.pairs))
+                    self.used.add(j)
+                    break
+        return extra
+
+    def free(self) -> list[Entity]:
+        """Strong hypothesis names that render nothing in this or a neighbouring reference."""
+        linked_refs = (link.ref for link in self.links.values())
+        masked = _mask(self.names.ref_text, linked_refs)
+        return [
+            hyp
+            for j, hyp in enumerate(self.hyps)
+            if j not in self.used
+            and hyp.strong
+            and not _mentioned_as_alias(hyp, masked)
+            and not _rendered_by_any(hyp, self.names.neighbour_ref)
+        ]
 
 
 def link_segment(names: SegmentNames) -> tuple[EntityLink, ...]:
     """Link every reference name of a segment to its hypothesis rendering.
 
-    A hypothesis name standing in the place of an unrendered reference name
-    makes a swap even when a neighbouring segment mentions the reference name;
-    without a stand-in, a mention nearby counts as rendered. Weak reference
-    names (capitalised only by position) are never ``swapped`` or ``missing``.
+    Passes: one-to-one best pairs; partial renderings inside a longer name;
+    mentions outside names; misspelt repeats; then stand-ins. A hypothesis
+    name standing in the place of an unrendered reference name makes a swap
+    even when a neighbouring segment mentions the reference name; without a
+    stand-in, a mention nearby counts as rendered. Weak reference names
+    (capitalised only by position) are never ``swapped`` or ``missing``.
 
     Returns:
-        One link per distinct reference name, in reference order.
+        The links, in reference order (a name may have a second, misspelt, rendering).
     """
-    refs, hyps = _unique(names.ref), _unique(names.hyp)
-    links: list[EntityLink] = []
-    unresolved: list[Entity] = []
-    used: set[int] = set()
-    for ref in refs:
-        found = _best(ref, hyps, names.ref_text, names.hyp_text)
-        if found is not None and found[0].verdict != "different":
-            comparison, index = found
-            used.add(index)
-            links.append(EntityLink(ref, hyps[index], comparison.verdict, comparison.pairs))
-        elif _mentioned_as_alias(ref, names.hyp_text):
-            links.append(EntityLink(ref, None, "same", where="text"))
-        else:
-            unresolved.append(ref)
-    links.extend(_misspelt_repeats(refs, hyps, used))
-    free = [
-        hyp
-        for index, hyp in enumerate(hyps)
-        if index not in used
-        and hyp.strong
-        and not _mentioned_as_alias(hyp, names.ref_text)
-        and not _rendered_by_any(hyp, names.neighbour_ref)
-    ]
-    for link in _stand_ins([r for r in unresolved if r.strong], free, names):
+    linker = _Linker(names)
+    linker.one_to_one()
+    linker.partial()
+    linker.mentions()
+    links = list(linker.links.values()) + linker.repeats()
+    unresolved = [r for i, r in enumerate(linker.refs) if i not in linker.links and r.strong]
+    rendered = {fold(link.ref.text) for link in links}
+    for link in _stand_ins(unresolved, linker.free(), names):
         if link.verdict == "swapped":
             links.append(link)
+        elif fold(link.ref.text) in rendered:
+            links.append(EntityLink(link.ref, None, "same", where="repeat"))
         elif _rendered_nearby(link.ref, names):
             links.append(EntityLink(link.ref, None, "same", where="neighbour"))
         else:
             links.append(link)
     return tuple(sorted(links, key=lambda link: link.ref.start))
-
-
-def _misspelt_repeats(refs: list[Entity], hyps: list[Entity], used: set[int]) -> list[EntityLink]:
-    """Unlinked hypothesis names that misspell a reference name rendered elsewhere.
-
-    "Chinese characters ... Chikse characters": the first mention is linked, the
-    second would otherwise go unnoticed. Marks the names it links as used.
-    """
-    links = []
-    for index, hyp in enumerate(hyps):
-        if index in used:
-            continue
-        for ref in refs:
-            comparison = compare_names(ref, hyp)
-            if comparison.verdict in ("misspelled", "transliteration", "diacritics"):
-                links.append(EntityLink(ref, hyp, comparison.verdict, comparison.pairs))
-                used.add(index)
-                break
-    return links
 
 
 def _rendered_nearby(ref: Entity, names: SegmentNames) -> bool:
@@ -202,8 +262,12 @@ def _rendered_by_any(hyp: Entity, refs: Sequence[Entity]) -> bool:
     return any(compare_names(ref, hyp).acceptable for ref in refs)
 
 
-def _stand_in_confidence(ref: Entity, hyp: Entity, names: SegmentNames) -> float:
-    """How likely ``hyp`` stands in ``ref``'s place (0 when it does not)."""
+def _stand_in_confidence(ref: Entity, hyp: Entity, names: SegmentNames, alone: bool) -> float:
+    """How likely ``hyp`` stands in ``ref``'s place (0 when it does not).
+
+    Same head word, both persons, a shared word, or about the same place in the
+    sentence (anywhere, when they are the only unmatched names on each side).
+    """
     if ref.head is not None and ref.head == hyp.head:
         return 0.9
     if ref.kind == hyp.kind == "person":
@@ -214,16 +278,17 @@ def _stand_in_confidence(ref: Entity, hyp: Entity, names: SegmentNames) -> float
     if comparison.shared >= 1 and len(ref.content_words) >= 2 and len(hyp.content_words) >= 2:
         return 0.7
     distance = abs(_relative(ref, names.ref_text) - _relative(hyp, names.hyp_text))
-    return 0.5 if distance <= _POSITION_SLACK else 0.0
+    return 0.5 if distance <= _POSITION_SLACK or alone else 0.0
 
 
 def _stand_ins(
     unresolved: list[Entity], free: list[Entity], names: SegmentNames
 ) -> list[EntityLink]:
     """Pair unrendered reference names with free hypothesis names, most likely pairs first."""
+    alone = len(unresolved) == 1 and len(free) == 1
     scored = sorted(
         (
-            (-_stand_in_confidence(ref, hyp, names),
+            (-_stand_in_confidence(ref, hyp, names, alone),
              abs(_relative(ref, names.ref_text) - _relative(hyp, names.hyp_text)), i, j)
             for i, ref in enumerate(unresolved)
             for j, hyp in enumerate(free)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from nltk.stem.snowball import SnowballStemmer
@@ -105,17 +105,20 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 18)
 def strip_accents(text: str) -> str:
     """Remove diacritics, keep case: "Adıyaman Łódź" -> "Adiyaman Lodz"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Case-fold, strip diacritics and dots: "Andrés" -> "andres", "U.S." -> "us"."""
     return strip_accents(text).replace(".", "").replace("’", "'").casefold()
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
     """Snowball stem of the folded word ("studies" -> "studi")."""
     return _STEMMER.stem(fold(word))
@@ -214,6 +217,7 @@ def is_calendar_word(word: str) -> bool:
     return folded in WEEKDAYS or (folded in MONTHS and len(folded) >= 3 and folded != "may")
 
 
+@lru_cache(maxsize=1 << 18)
 def is_content_word(word: str) -> bool:
     """A word that carries meaning: not a function word and at least two letters."""
     folded = fold(word)

@@ -53,6 +53,7 @@ class LowScoreCheck:
     """Segments whose metric score is an outlier at the bottom of the document."""
 
     id = "low_score"
+    any_length = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """A finding when this segment's score is far below the document's."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -67,6 +68,7 @@ def rank(verdict: str) -> int:
     return _RANK[verdict]
 
 
+@lru_cache(maxsize=1 << 18)
 def _rewrite(word: str, rules: tuple[tuple[str, str], ...]) -> str:
     for pattern, replacement in rules:
         word = re.sub(pattern, replacement, word)
@@ -91,6 +93,7 @@ def similar_spelling(a: str, b: str) -> bool:
     ) and jaro >= 0.75
 
 
+@lru_cache(maxsize=1 << 18)
 def compare_words(ref: str, hyp: str) -> str:
     """Verdict for one reference word against one hypothesis word.
 
@@ -106,12 +109,12 @@ def compare_words(ref: str, hyp: str) -> str:
         return "diacritics"
     if re.sub(r"[-' ]", "", a) == re.sub(r"[-' ]", "", b):
         return "same"
+    if _rewrite(a, _TRANSLIT_RULES) == _rewrite(b, _TRANSLIT_RULES):
+        return "transliteration"
     if _variant_words(a, b):
         return "variant"
     if ref.isupper() and hyp.isupper():
         return "different"
-    if _rewrite(a, _TRANSLIT_RULES) == _rewrite(b, _TRANSLIT_RULES):
-        return "transliteration"
     return "misspelled" if similar_spelling(a, b) else "different"
 
 

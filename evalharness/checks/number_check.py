@@ -65,14 +65,15 @@ class NumberCheck:
         if not segment.ref or not segment.hyp or is_removed(segment):
             return []
         ref_text, hyp_text = segment.ref_text, segment.hyp_text
-        ref, hyp = extract_numbers(ref_text), extract_numbers(hyp_text)
+        index = context.index(segment)
+        ref, hyp = _numbers(context, index)
         lone_ref = _unmatched(ref, hyp)
         lone_hyp = _unmatched(hyp, ref)
         unit_findings = _unit_changes(ref, hyp)
         pairs = _pair(lone_ref, lone_hyp, len(ref_text), len(hyp_text))
         paired_ref = {id(r) for r, _ in pairs}
         paired_hyp = {id(h) for _, h in pairs}
-        nearby_ref, nearby_hyp = _nearby_keys(context, context.index(segment))
+        nearby_ref, nearby_hyp = _nearby_keys(context, index)
         findings = unit_findings + [_changed(r, h) for r, h in pairs]
         for mention in lone_ref:
             if id(mention) in paired_ref or mention.key in nearby_hyp:
@@ -118,15 +119,27 @@ def _digits(mention: NumberMention) -> str:
     return re.sub(r"\D", "", mention.text).lstrip("0").rstrip("0")
 
 
+def _numbers(
+    context: DocumentContext, index: int
+) -> tuple[tuple[NumberMention, ...], tuple[NumberMention, ...]]:
+    """The number mentions of a segment's two sides, extracted once per document."""
+    table = context.remember("numbers", dict)
+    if index not in table:
+        segment = context.segments[index]
+        table[index] = (extract_numbers(segment.ref_text), extract_numbers(segment.hyp_text))
+    found: tuple[tuple[NumberMention, ...], tuple[NumberMention, ...]] = table[index]
+    return found
+
+
 def _nearby_keys(context: DocumentContext, index: int) -> tuple[set[str], set[str]]:
     """Number keys of the neighbouring segments (a number may sit across a boundary)."""
     ref_keys: set[str] = set()
     hyp_keys: set[str] = set()
     for position in (index - 1, index + 1):
         if 0 <= position < len(context.segments):
-            neighbour = context.segments[position]
-            ref_keys.update(m.key for m in extract_numbers(neighbour.ref_text))
-            hyp_keys.update(m.key for m in extract_numbers(neighbour.hyp_text))
+            ref, hyp = _numbers(context, position)
+            ref_keys.update(m.key for m in ref)
+            hyp_keys.update(m.key for m in hyp)
     return ref_keys, hyp_keys
 
 

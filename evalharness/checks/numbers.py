@@ -62,6 +62,7 @@ _WORD_ORDINALS = {
     )
     if w != "_"
 }
+_NUMBER_STARTS = frozenset([*WORD_VALUES, *_WORD_SCALES, *_WORD_ORDINALS, "a", "half"])
 _CURRENCY_NAMES = {
     "$": "dollar", "us$": "dollar", "hk$": "dollar", "a$": "dollar", "c$": "dollar",
     "dollar": "dollar", "dollars": "dollar", "£": "pound", "pound": "pound", "pounds": "pound",
@@ -204,6 +205,9 @@ def _spelled_numbers(text: str) -> list[NumberMention]:
     words = [(m.group().lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     index = 0
     while index < len(words):
+        if words[index][0] not in _NUMBER_STARTS:
+            index += 1
+            continue
         parsed = _parse_number_words(text, words, index)
         if parsed is None:
             word, start, end = words[index]
