@@ -240,3 +240,4 @@ class CometOptions:
     quiet: bool = False
     backend: str = "local"
     ray_address: str | None = None
+    ray_workers: int | None = None  # scorer actors (default: one per GPU, else CPUs // 4)

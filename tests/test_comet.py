@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from evalharness.cli import run_cli
-from evalharness.errors import ExitStatus, MetricUnavailableError, UsageError
+from evalharness.errors import ExitStatus, InputError, MetricUnavailableError, UsageError
 from evalharness.metrics import comet as comet_metric
 from evalharness.metrics.comet import CometMetric, import_comet, quiet_libraries
 from evalharness.metrics.comet_bundle import read_manifest, write_bundle
@@ -139,6 +139,18 @@ def test_xcomet_error_spans_are_offsets_into_the_hypothesis(tiny_xcomet: Path) -
         ]
 
 
+def test_empty_input_and_empty_segments(tiny_comet: Path, tiny_xcomet: Path) -> None:
+    nothing = metric(tiny_comet).compute([], [], [])
+    assert (nothing.score, nothing.segment_scores, nothing.stats.shape) == (None, (), (0, 1))
+    # An addition ("" reference) and an omission ("" hypothesis) still get scores.
+    for ckpt in (tiny_comet, tiny_xcomet):
+        result = metric(ckpt).compute(["", MT[1]], [REF[0], ""], ["", SRC[1]])
+        assert len(result.segment_scores) == 2
+        assert all(np.isfinite(result.segment_scores))
+    with pytest.raises(InputError):
+        metric(tiny_comet).compute(MT[:2], REF[:3])
+
+
 def test_regression_model_has_no_error_spans(tiny_comet: Path) -> None:
     assert "error_spans" not in metric(tiny_comet).compute(MT[:3], REF[:3], SRC[:3]).extra
 
@@ -239,6 +251,72 @@ def test_fetch_command_writes_a_bundle_from_a_local_model(tiny_comet: Path, tmp_
     again = run_cli(["comet", "fetch", str(tiny_comet), "--to", str(dest)])
     assert again.exit_status == ExitStatus.USAGE
     assert "--force" in again.stderr
+
+
+def _hub_like_model(tmp_path: Path, encoder_name: str) -> tuple[Path, tuple[float | None, ...]]:
+    """A tiny model whose checkpoint names its encoder by Hub name, as real ones do.
+
+    Returns the checkpoint and its scores on (MT, REF, SRC), taken before the renaming.
+    """
+    import torch
+    import yaml
+
+    ckpt = comet_tiny.build_model(tmp_path / "hub", "regression", seed=3)
+    scores = metric(ckpt).compute(MT, REF, SRC).segment_scores
+    state = torch.load(ckpt, weights_only=False)
+    state["hyper_parameters"]["pretrained_model"] = encoder_name
+    torch.save(state, ckpt)
+    hparams_file = ckpt.parents[1] / "hparams.yaml"
+    hparams = yaml.safe_load(hparams_file.read_text())
+    hparams_file.write_text(yaml.safe_dump({**hparams, "pretrained_model": encoder_name}))
+    return ckpt, scores
+
+
+def test_fetch_from_the_hub_then_score_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub
+
+    ckpt, expected = _hub_like_model(tmp_path, "FacebookAI/xlm-roberta-tiny")
+    repos = {
+        "Unbabel/tiny-comet": ckpt.parents[1],
+        "FacebookAI/xlm-roberta-tiny": ckpt.parents[2] / "encoder",
+    }
+    asked: list[tuple[str, Any]] = []
+
+    def fake_hub(
+        repo: str, *, local_files_only: bool = False, allow_patterns: Any = None, **_: Any
+    ) -> str:
+        if local_files_only:  # an empty cache
+            raise huggingface_hub.errors.LocalEntryNotFoundError("not cached")
+        asked.append((repo, allow_patterns))
+        return str(repos[repo])
+
+    dest = tmp_path / "bundle"
+    with monkeypatch.context() as online:
+        online.delenv("HF_HUB_OFFLINE")
+        online.setattr(huggingface_hub, "snapshot_download", fake_hub)
+        done = run_cli(["comet", "fetch", "Unbabel/tiny-comet", "--to", str(dest)])
+    assert done.exit_status == ExitStatus.SUCCESS, done.stderr
+    assert [repo for repo, _ in asked] == ["Unbabel/tiny-comet", "FacebookAI/xlm-roberta-tiny"]
+    assert asked[1][1] == ["*.json", "*.model", "*.txt"]  # the encoder's weights are not fetched
+    manifest = read_manifest(dest)
+    assert (manifest.model, manifest.pretrained_model) == (
+        "Unbabel/tiny-comet",
+        "FacebookAI/xlm-roberta-tiny",
+    )
+
+    def no_network(*_: Any, **__: Any) -> None:
+        raise AssertionError("network touched")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    bundled = dest / "checkpoints" / "model.ckpt"
+    with pytest.raises(OSError):  # unbabel-comet alone looks for the encoder on the Hub
+        import_comet().load_from_checkpoint(str(bundled), local_files_only=True)
+    result = metric(dest).compute(MT, REF, SRC)
+    assert result.signature.startswith("model:Unbabel/tiny-comet|")
+    assert result.segment_scores == expected
 
 
 def test_hub_name_offline_with_empty_cache_fails_fast_without_network(

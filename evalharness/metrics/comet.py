@@ -131,9 +131,16 @@ class CometMetric:
     def runtime(self) -> Runtime:
         """Device, GPU count and precision from the options and the hardware.
 
+        With ``backend="ray"`` the GPUs are those of the Ray cluster, not of this machine.
+
         Raises:
             UsageError: GPUs requested but CUDA is not available.
+            MetricUnavailableError: the Ray cluster cannot be reached.
         """
+        if self.options.backend == "ray":
+            from evalharness.metrics.comet_ray import ray_runtime
+
+            return ray_runtime(self.options)
         import torch
 
         cuda = torch.cuda.is_available()
@@ -187,18 +194,20 @@ class CometMetric:
     ) -> list[CachedScore]:
         if not samples:
             return []
+        scorer = self._load(model, runtime)
         if self.options.backend == "ray":
-            from evalharness.metrics.comet_ray import score_with_ray
-
-            return score_with_ray(model, samples, runtime, self.options)
-        comet_model = self._load(model, runtime)
-        return score_samples(
-            comet_model, samples, self.options.batch_size, runtime, self._progress()
-        )
+            return list(scorer.score(samples, self._progress()))
+        return score_samples(scorer, samples, self.options.batch_size, runtime, self._progress())
 
     def _load(self, model: ResolvedModel, runtime: Runtime) -> Any:
+        """The loaded model (local) or the pool of Ray actors, kept for later systems."""
         if self._loaded is None or self._loaded[0] != runtime:
-            self._loaded = (runtime, load_comet_model(model, runtime))
+            if self.options.backend == "ray":
+                from evalharness.metrics.comet_ray import RayScorer
+
+                self._loaded = (runtime, RayScorer(model, runtime, self.options))
+            else:
+                self._loaded = (runtime, load_comet_model(model, runtime))
         return self._loaded[1]
 
     def _progress(self) -> bool:
@@ -315,19 +324,23 @@ def load_comet_model(model: ResolvedModel, runtime: Runtime) -> Any:
 
 
 def score_samples(
-    net: Any, samples: list[dict[str, str]], batch_size: int, runtime: Runtime, progress: bool
+    net: Any,
+    samples: list[dict[str, str]],
+    batch_size: int,
+    runtime: Runtime,
+    progress: bool,
+    order: Sequence[int] | None = None,
 ) -> list[CachedScore]:
     """Score samples with a loaded model: scores, truncation flags and error spans.
 
-    Batches are formed as unbabel-comet's ``predict`` forms them (sorted by source
-    length, else reference length), so fp32 scores agree with it.
+    Batches are consecutive runs of ``order`` (default :func:`batch_order`, the
+    order unbabel-comet's ``predict`` uses), so fp32 scores agree with it.
     """
     import torch
     from tqdm import tqdm
 
     truncated = truncation_flags(net, samples)
-    key = "src" if "src" in samples[0] else "ref"
-    order = np.argsort([len(s.get(key, s["mt"])) for s in samples])
+    order = batch_order(samples) if order is None else order
     scores: list[float] = [0.0] * len(samples)
     spans: list[tuple[Mapping[str, Any], ...] | None] = [None] * len(samples)
     bar = tqdm(
@@ -356,6 +369,12 @@ def score_samples(
                     spans[i] = clean_spans(samples[i]["mt"], batch_spans[j])
             bar.update(len(idx))
     return [CachedScore(s, t, sp) for s, t, sp in zip(scores, truncated, spans, strict=True)]
+
+
+def batch_order(samples: Sequence[Mapping[str, str]]) -> list[int]:
+    """unbabel-comet's batching order: by source length, else reference length."""
+    key = "src" if "src" in samples[0] else "ref"
+    return [int(i) for i in np.argsort([len(s.get(key, s["mt"])) for s in samples])]
 
 
 def _to_device(batch: Any, device: str) -> Any:
