@@ -28,7 +28,7 @@ class Measurement:
 
 def run_measured(label: str, argv: list[str], stdout_path: Path | None = None) -> Measurement:
     """Run a command, returning its wall time and peak RSS (from wait4's rusage)."""
-    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)

@@ -169,7 +169,8 @@ def load_inputs(
     """
     if fmt not in eio.FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(eio.FORMATS)}")
-    paths: list[tuple[str, Role]] = [(str(ref), "ref")] + [(str(h), "hyp") for h in hyps]
+    paths: list[tuple[str, Role]] = [(str(ref), "ref")]
+    paths += [(str(h), "hyp") for h in hyps]
     if src is not None:
         paths.append((str(src), "src"))
     texts = {p: eio.read_text(p) for p, _ in paths}

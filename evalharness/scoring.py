@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 
@@ -52,7 +51,7 @@ def score_segments(
             results[name] = unavailable_result(name, exc)
             continue
         if result.ci95 is None and result.stats is not None and len(segments) > 0:
-            ci = bootstrap_ci(metric, np.asarray(result.stats), n_samples=samples, seed=seed)
+            ci = bootstrap_ci(metric, np.asarray(result.stats), n_samples=samples, seed=seed).ci95
             result = replace(result, ci95=(float(ci[0]), float(ci[1])))
         results[name] = result
     return results
@@ -106,16 +105,10 @@ def compare_systems(
                 baseline=base.name,
                 delta=float(result.delta),
                 p_value=float(result.p_value),
-                ci95=_as_interval(getattr(result, "ci95", None)),
+                ci95=result.delta_ci.ci95 if result.delta_ci is not None else None,
             )
         out.append(replace(system, significance=comparisons))
     return out
-
-
-def _as_interval(value: Any) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    return (float(value[0]), float(value[1]))
 
 
 def block_sums(stats: np.ndarray, block_ids: np.ndarray) -> np.ndarray:
