@@ -29,8 +29,10 @@ demo: install
 	  --json reports/bbc/report.json --csv reports/bbc/report.csv \
 	  --findings-csv reports/bbc/findings.csv --html reports/bbc/report.html
 
+# The whole suite, then the project's own regression gate on the seed pair, as a user's CI runs it.
 test: install browser
 	$(BIN)/python -m pytest -q
+	$(BIN)/evalharness gate --config evalharness.toml --junit reports/gate.xml --markdown reports/gate.md
 
 lint: install
 	$(BIN)/ruff check evalharness tests bench
