@@ -43,8 +43,23 @@ class CheckResult:
     message: str
 
 
+class _Checked:
+    """A verdict made of threshold checks: passes when every check passes."""
+
+    checks: tuple[CheckResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        return all(c.passed for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {**asdict(self), "passed": self.passed}  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class MetricVerdict:
+class MetricVerdict(_Checked):
     """The comparison of one metric between baseline and candidate.
 
     Attributes:
@@ -71,32 +86,14 @@ class MetricVerdict:
     higher_is_better: bool
     checks: tuple[CheckResult, ...]
 
-    @property
-    def passed(self) -> bool:
-        """True when every check passed."""
-        return all(c.passed for c in self.checks)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {**asdict(self), "passed": self.passed}
-
 
 @dataclass(frozen=True)
-class FindingsVerdict:
+class FindingsVerdict(_Checked):
     """Error-finding counts (at each severity or worse) and their checks."""
 
     baseline: Mapping[str, int]
     candidate: Mapping[str, int]
     checks: tuple[CheckResult, ...]
-
-    @property
-    def passed(self) -> bool:
-        """True when every check passed."""
-        return all(c.passed for c in self.checks)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return {**asdict(self), "passed": self.passed}
 
 
 @dataclass(frozen=True)
