@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from evalharness import io as eio
@@ -97,3 +97,26 @@ def test_loader_accepts_or_rejects_cleanly(tmp_path_factory, data: bytes) -> Non
             assert str(path) in str(exc) and "\n" not in str(exc)
         else:
             assert "\r" not in doc.text
+
+
+@SETTINGS
+@given(DOCUMENT, DOCUMENT)
+def test_checks_never_crash_and_spans_match_offsets(ref_text: str, hyp_text: str) -> None:
+    from evalharness.checks import find_errors
+
+    ref = split_sentences(clean_document(_document(ref_text)))
+    hyp = split_sentences(clean_document(_document(hyp_text, "hyp")))
+    segments = align_sentences(ref, hyp)
+    assume(segments)
+    metrics = {"chrf": get_metric("chrf").compute(
+        [s.hyp_text for s in segments], [s.ref_text for s in segments]
+    )}
+    findings = find_errors(segments, metrics)
+    assert len(findings) == len(segments)
+    for segment, found in zip(segments, findings, strict=True):
+        for f in found:
+            assert f.severity in ("minor", "major", "critical")
+            if f.hyp_start is not None and f.hyp_end is not None:
+                assert segment.hyp_text[f.hyp_start : f.hyp_end] == f.hyp_span
+            if f.ref_start is not None and f.ref_end is not None:
+                assert segment.ref_text[f.ref_start : f.ref_end] == f.ref_span
