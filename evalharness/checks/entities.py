@@ -88,23 +88,39 @@ def build_lexicon(texts: Iterable[tuple[str, Sequence[int]]]) -> DocumentLexicon
     Args:
         texts: ``(text, sentence_starts)`` pairs for every segment side.
     """
-    tokenized = [(text, tokenize(text, tuple(starts))) for text, starts in texts]
-    lower = frozenset(
-        fold(t.base) for _, tokens in tokenized for t in tokens if not t.capitalised
-    )
+    return analyse_document(
+        [(text, tokenize(text, tuple(starts))) for text, starts in texts]
+    )[0]
+
+
+def analyse_document(
+    tokenized: Sequence[tuple[str, Sequence[Token]]],
+) -> tuple[DocumentLexicon, list[list[bool]]]:
+    """The document's :class:`DocumentLexicon` and, per text, its headline flags.
+
+    Args:
+        tokenized: ``(text, tokens)`` for every segment side.
+
+    Returns:
+        The lexicon, and for each text one flag per token (True inside a
+        title-case sentence), to pass on to :func:`extract_entities`.
+    """
+    lower = frozenset(t.folded for _, tokens in tokenized for t in tokens if not t.capitalised)
     inside: set[str] = set()
     persons: set[str] = set()
+    flags: list[list[bool]] = []
     for text, tokens in tokenized:
         headline = _headline_flags(tokens, lower, text)
-        for index, token in enumerate(tokens):
-            if token.capitalised and not token.initial and not headline[index]:
-                inside.add(fold(token.base))
+        flags.append(headline)
+        for token, in_headline in zip(tokens, headline, strict=True):
+            if token.capitalised and not token.initial and not in_headline:
+                inside.add(token.folded)
         persons.update(_titled_name_words(tokens))
-    return DocumentLexicon(lower, frozenset(inside), frozenset(persons))
+    return DocumentLexicon(lower, frozenset(inside), frozenset(persons)), flags
 
 
 def _is_title(token: Token) -> bool:
-    return fold(token.base) in title_words()
+    return token.folded in title_words()
 
 
 def _titled_name_words(tokens: Sequence[Token]) -> set[str]:
@@ -115,7 +131,7 @@ def _titled_name_words(tokens: Sequence[Token]) -> set[str]:
         for follower in tokens[index + 1 : index + 4]:
             if not follower.capitalised or _is_title(follower) or follower.is_acronym:
                 break
-            words.add(fold(follower.base))
+            words.add(follower.folded)
             if follower.possessive:
                 break
     return words
@@ -124,6 +140,8 @@ def _titled_name_words(tokens: Sequence[Token]) -> set[str]:
 def _headline_flags(tokens: Sequence[Token], lower: frozenset[str], text: str) -> list[bool]:
     """Per token: True when it is in a title-case sentence, where capitals say little."""
     flags = [False] * len(tokens)
+    if sum(t.capitalised for t in tokens) < 2:
+        return flags
     sentence: list[int] = []
     for index in range(len(tokens) + 1):
         if index == len(tokens) or (tokens[index].initial and sentence):
@@ -146,15 +164,16 @@ def _is_headline(sentence: Sequence[Token], lower: frozenset[str], tail: str) ->
     or the line has no final punctuation and nearly all its content words are
     capitalised.
     """
+    inner = [t for t in sentence if t.capitalised and not t.initial]
+    if len(inner) < 2:  # every rule below needs two capitals after the first word
+        return False
     content = [t for t in sentence if is_content_word(t.base) and not t.is_acronym]
     inner_caps = [t for t in content if t.capitalised and not t.initial]
-    common = [t for t in inner_caps if fold(t.base) in lower]
+    common = [t for t in inner_caps if t.folded in lower]
     if len(common) >= 2 and 2 * len(common) >= len(inner_caps):
         return True
-    inner_small = [
-        t for t in sentence if t.capitalised and not t.initial and fold(t.base) in _TITLE_CASE_WORDS
-    ]
-    if len({fold(t.base) for t in inner_small}) >= 2:
+    inner_small = {t.folded for t in inner if t.folded in _TITLE_CASE_WORDS}
+    if len(inner_small) >= 2:
         return True
     unpunctuated = not any(ch in tail for ch in ".!?;:")
     all_caps = sum(t.capitalised for t in content)
@@ -201,7 +220,7 @@ def _trim_opening(run: list[int], tokens: Sequence[Token], lexicon: DocumentLexi
     """Drop sentence-opening words that are capitalised only because they open it."""
     while run:
         token = tokens[run[0]]
-        folded = fold(token.base)
+        folded = token.folded
         if not token.capitalised:
             run = run[1:]
             continue
@@ -236,7 +255,7 @@ def _split_and(name: list[int], tokens: Sequence[Token]) -> list[list[int]]:
             parts[-1].append(index)
     if len(parts) == 2 and parts[0] and parts[1]:
         first, second = parts
-        has_head = [any(fold(tokens[i].base) in head_words() for i in p) for p in parts]
+        has_head = [any(tokens[i].folded in head_words() for i in p) for p in parts]
         after_the = fold(tokens[second[0]].text) == "the"
         if not after_the and (
             (len(first) <= 2 and has_head[1] and not has_head[0])
@@ -252,8 +271,8 @@ def _split_titles(run: list[int], tokens: Sequence[Token]) -> list[tuple[list[in
     title: list[int] = []
     name: list[int] = []
     for position, index in enumerate(run):
-        folded = fold(tokens[index].base)
-        following = [fold(tokens[i].base) for i in run[position + 1 :]]
+        folded = tokens[index].folded
+        following = [tokens[i].folded for i in run[position + 1 :]]
         is_title = folded in title_words() or (
             folded in title_modifiers() and any(w in title_words() for w in following[:2])
         )
@@ -269,7 +288,11 @@ def _split_titles(run: list[int], tokens: Sequence[Token]) -> list[tuple[list[in
 
 
 def extract_entities(
-    text: str, sentence_starts: Sequence[int], lexicon: DocumentLexicon
+    text: str,
+    sentence_starts: Sequence[int],
+    lexicon: DocumentLexicon,
+    tokens: Sequence[Token] | None = None,
+    headline: Sequence[bool] | None = None,
 ) -> tuple[Entity, ...]:
     """Find the named-entity candidates of one segment side.
 
@@ -277,12 +300,18 @@ def extract_entities(
         text: The side's segment string.
         sentence_starts: Offsets of its sentence starts.
         lexicon: The document's :class:`DocumentLexicon`.
+        tokens: ``tokenize(text, sentence_starts)``, when already computed.
+        headline: The text's headline flags from :func:`analyse_document`.
 
     Returns:
         The entities in text order.
     """
-    tokens = tokenize(text, tuple(sentence_starts))
-    headline = _headline_flags(tokens, lexicon.lower, text)
+    if tokens is None:
+        tokens = tokenize(text, tuple(sentence_starts))
+    if not any(t.capitalised for t in tokens):
+        return ()
+    if headline is None:
+        headline = _headline_flags(tokens, lexicon.lower, text)
     entities: list[Entity] = []
     for run in _capital_runs(text, tokens):
         for title, whole in _split_titles(_trim_opening(run, tokens, lexicon), tokens):

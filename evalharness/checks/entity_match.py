@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evalharness.checks.entities import Entity
 from evalharness.checks.lexicon import (
@@ -73,7 +74,13 @@ class SegmentNames:
 
 
 def _plain(text: str) -> str:
-    return strip_accents(text).replace(".", "")
+    return (text if text.isascii() else strip_accents(text)).replace(".", "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_pattern(plain_name: str) -> re.Pattern[str]:
+    pattern = r"(?<!\w)" + re.escape(plain_name) + r"(?!\w)"
+    return re.compile(pattern, 0 if plain_name.isupper() else re.IGNORECASE)
 
 
 def mentions(text: str, name: str) -> bool:
@@ -85,9 +92,13 @@ def mentions(text: str, name: str) -> bool:
     plain_name = _plain(name).strip()
     if not plain_name:
         return False
-    pattern = r"(?<!\w)" + re.escape(plain_name) + r"(?!\w)"
-    flags = 0 if plain_name.isupper() else re.IGNORECASE
-    return re.search(pattern, _plain(text), flags) is not None
+    plain_text = _plain(text)
+    if plain_name.isupper():
+        if plain_name not in plain_text:
+            return False
+    elif plain_name.casefold() not in plain_text.casefold():
+        return False
+    return _name_pattern(plain_name).search(plain_text) is not None
 
 
 def _mentioned_as_alias(entity: Entity, text: str) -> bool:

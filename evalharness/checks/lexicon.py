@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -22,12 +21,12 @@ CONNECTORS = frozenset(
 
 _WORD = r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’\-](?![^\W\d_]\.)[^\W\d_]+)*"
 WORD_RE = re.compile(_WORD)
+_END_CHARS = frozenset(".!?:;")
 _SENTENCE_END_RE = re.compile(r"[.!?:;]['\"”’)\]]*\s+$")
 
 _STEMMER = SnowballStemmer("english")
 
 
-@dataclass(frozen=True)
 class Token:
     """One word of a text.
 
@@ -36,36 +35,46 @@ class Token:
         start: Offset of its first character.
         end: Offset one past its last character.
         initial: True when it opens a sentence (only punctuation before it).
+        base: The word without a possessive ending ("Russia's" -> "Russia").
+        folded: :func:`fold` of ``base``.
+        possessive: True for "Russia's".
+        capitalised: True when the first letter is upper case.
+        is_acronym: True for "NATO", "U.S.", "PoInt": two or more capitals, no
+            lower-case run of 3+.
     """
 
-    text: str
-    start: int
-    end: int
-    initial: bool
+    __slots__ = ("base", "capitalised", "end", "folded", "initial", "is_acronym", "possessive",
+                 "start", "text")
 
-    @property
-    def base(self) -> str:
-        """The word without a possessive ending ("Russia's" -> "Russia")."""
-        if len(self.text) > 2 and self.text[-2:] in ("'s", "’s"):
-            return self.text[:-2]
-        return self.text
+    def __init__(self, text: str, start: int, end: int, initial: bool) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self.initial = initial
+        self.base, self.folded, self.capitalised, self.is_acronym = word_shape(text)
+        self.possessive = len(self.base) != len(text)
 
-    @property
-    def possessive(self) -> bool:
-        """True for "Russia's"."""
-        return self.base != self.text
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.text, self.start, self.end, self.initial) == (
+            other.text, other.start, other.end, other.initial)
 
-    @property
-    def capitalised(self) -> bool:
-        """True when the first letter is upper case."""
-        return self.text[:1].isupper()
+    def __hash__(self) -> int:
+        return hash((self.text, self.start, self.end, self.initial))
 
-    @property
-    def is_acronym(self) -> bool:
-        """True for "NATO", "U.S.", "PoInt": two or more capitals, no lower-case run of 3+."""
-        letters = [c for c in self.base if c.isalpha()]
-        caps = sum(c.isupper() for c in letters)
-        return caps >= 2 and caps * 2 >= len(letters) and len(letters) <= 8
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end}, {self.initial})"
+
+
+@lru_cache(maxsize=1 << 18)
+def word_shape(text: str) -> tuple[str, str, bool, bool]:
+    """``(base, folded base, capitalised, acronym)`` of one word as written (cached per word)."""
+    base = text[:-2] if len(text) > 2 and text[-2:] in ("'s", "’s") else text
+    letters = [c for c in base if c.isalpha()]
+    caps = sum(c.isupper() for c in letters)
+    acronym = caps >= 2 and caps * 2 >= len(letters) and len(letters) <= 8
+    return base, fold(base), text[:1].isupper(), acronym
 
 
 def tokenize(text: str, sentence_starts: tuple[int, ...] = (0,)) -> list[Token]:
@@ -83,6 +92,8 @@ def tokenize(text: str, sentence_starts: tuple[int, ...] = (0,)) -> list[Token]:
     starts = sorted(sentence_starts)
     tokens: list[Token] = []
     next_start = 0
+    last: Token | None = None
+    search_end = _SENTENCE_END_RE.search
     for match in WORD_RE.finditer(text):
         begin = match.start()
         initial = False
@@ -90,12 +101,14 @@ def tokenize(text: str, sentence_starts: tuple[int, ...] = (0,)) -> list[Token]:
             between = text[starts[next_start] : begin]
             initial = initial or not any(ch.isalnum() for ch in between)
             next_start += 1
-        if not initial and tokens:
-            gap = text[tokens[-1].end : begin]
-            initial = bool(_SENTENCE_END_RE.search(gap)) and not tokens[-1].is_acronym
-        elif not tokens:
+        if last is None:
             initial = initial or not any(ch.isalnum() for ch in text[:begin])
-        tokens.append(Token(match.group(), begin, match.end(), initial))
+        elif not initial:
+            gap = text[last.end : begin]
+            if gap != " " and not _END_CHARS.isdisjoint(gap) and not last.is_acronym:
+                initial = search_end(gap) is not None
+        last = Token(match.group(), begin, match.end(), initial)
+        tokens.append(last)
     return tokens
 
 

@@ -20,6 +20,7 @@ from evalharness.checks.lexicon import CONNECTORS, alias_groups, fold, head_word
 VERDICTS = ("same", "variant", "diacritics", "transliteration", "misspelled", "different")
 """Word and name verdicts, best first. The first four are acceptable renderings."""
 ACCEPTABLE = frozenset(VERDICTS[:4])
+_JOINERS = re.compile(r"[-' ]")
 _RANK = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 
 _DEMONYM_ENDINGS = ("ese", "ian", "ish", "ean", "an", "ic", "i", "n", "s")
@@ -71,8 +72,13 @@ def rank(verdict: str) -> int:
 @lru_cache(maxsize=1 << 18)
 def _rewrite(word: str, rules: tuple[tuple[str, str], ...]) -> str:
     for pattern, replacement in rules:
-        word = re.sub(pattern, replacement, word)
+        word = _compiled(pattern).sub(replacement, word)
     return word
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def similar_spelling(a: str, b: str) -> bool:
@@ -107,7 +113,7 @@ def compare_words(ref: str, hyp: str) -> str:
     a, b = fold(ref), fold(hyp)
     if a == b:
         return "diacritics"
-    if re.sub(r"[-' ]", "", a) == re.sub(r"[-' ]", "", b):
+    if _JOINERS.sub("", a) == _JOINERS.sub("", b):
         return "same"
     if _rewrite(a, _TRANSLIT_RULES) == _rewrite(b, _TRANSLIT_RULES):
         return "transliteration"
@@ -127,7 +133,7 @@ def _variant_words(a: str, b: str) -> bool:
         return True
     if stem(a) == stem(b) or _rewrite(a, _SPELLING_RULES) == _rewrite(b, _SPELLING_RULES):
         return True
-    short, long_ = sorted((a, b), key=len)
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if "-" in long_ and short in long_.split("-"):
         return True
     if long_ == short + "y" and short.endswith("an"):
@@ -170,8 +176,35 @@ def compare_names(ref: Entity, hyp: Entity) -> NameComparison:
     Whole-name checks come first (identical, alias groups, acronyms, parenthesised
     aliases), then a word-by-word alignment that ignores word order: the smaller
     name's words must all be rendered (a partial name is acceptable), and a
-    misspelt word makes the whole name misspelt.
+    misspelt word makes the whole name misspelt. Only the names' words, kinds and
+    aliases matter, so results are cached per pair of names (like words, names
+    recur throughout a document).
     """
+    return _compare_cached(
+        (ref.text, ref.words, ref.kind, ref.alias), (hyp.text, hyp.words, hyp.kind, hyp.alias)
+    )
+
+
+@dataclass(frozen=True)
+class _NameKey:
+    """What :func:`compare_names` reads of an entity."""
+
+    text: str
+    words: tuple[str, ...]
+    kind: str
+    alias: str | None
+
+    @property
+    def content_words(self) -> tuple[str, ...]:
+        return tuple(fold(w) for w in self.words if fold(w) not in CONNECTORS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare_cached(
+    ref_key: tuple[str, tuple[str, ...], str, str | None],
+    hyp_key: tuple[str, tuple[str, ...], str, str | None],
+) -> NameComparison:
+    ref, hyp = _NameKey(*ref_key), _NameKey(*hyp_key)
     r_text, h_text = _strip_article(ref.text), _strip_article(hyp.text)
     if r_text == h_text:
         verdict = "same" if ref.text.casefold() == hyp.text.casefold() else "diacritics"
@@ -192,6 +225,8 @@ def compare_names(ref: Entity, hyp: Entity) -> NameComparison:
 
 def _drop_acronyms(mine: list[str], theirs: list[str]) -> tuple[list[str], list[str], int]:
     """Remove acronyms of ``mine`` that abbreviate consecutive words of ``theirs`` (and those)."""
+    if not any(w.isupper() and len(w) >= 2 for w in mine):
+        return mine, theirs, 0
     kept: list[str] = []
     matched = 0
     for word in mine:
@@ -206,22 +241,26 @@ def _drop_acronyms(mine: list[str], theirs: list[str]) -> tuple[list[str], list[
     return kept, theirs, matched
 
 
-def _compare_words_of(ref: Entity, hyp: Entity) -> NameComparison:
+def _compare_words_of(ref: _NameKey, hyp: _NameKey) -> NameComparison:
     r_words = [w for w in ref.words if fold(w) not in CONNECTORS]
     h_words = [w for w in hyp.words if fold(w) not in CONNECTORS]
     h_words, r_words, from_h = _drop_acronyms(h_words, r_words)
     r_words, h_words, from_r = _drop_acronyms(r_words, h_words)
     abbreviated = from_h + from_r
+    different = _RANK["different"]
     candidates = sorted(
-        (rank(compare_words(r, h)), i, j)
+        (score, i, j)
         for i, r in enumerate(r_words)
         for j, h in enumerate(h_words)
+        if (score := _RANK[compare_words(r, h)]) < different
     )
+    if not candidates and (abbreviated == 0 or (r_words and h_words)):
+        return NameComparison("different", (), abbreviated)
     used_r: set[int] = set()
     used_h: set[int] = set()
     pairs: list[WordPair] = []
     for score, i, j in candidates:
-        if i in used_r or j in used_h or score >= rank("different"):
+        if i in used_r or j in used_h:
             continue
         used_r.add(i)
         used_h.add(j)

@@ -18,6 +18,7 @@ from evalharness.checks.context import DocumentContext, is_removed
 from evalharness.checks.numbers import WORD_VALUES, NumberMention, extract_numbers
 from evalharness.types import AlignedSegment, Finding, Severity
 
+_NON_DIGITS = re.compile(r"\D")
 _NUMERIC = frozenset({"number", "money", "percent"})
 _MINOR_KINDS = frozenset({"year", "ordinal", "month", "decade", "time"})
 _WORDS_BY_VALUE = {value: word for word, value in WORD_VALUES.items()}
@@ -116,7 +117,7 @@ def _pair(
 
 def _digits(mention: NumberMention) -> str:
     """Significant digits: "0.269 billion" and "2.69" both give "269"."""
-    return re.sub(r"\D", "", mention.text).lstrip("0").rstrip("0")
+    return _NON_DIGITS.sub("", mention.text).lstrip("0").rstrip("0")
 
 
 def _numbers(

@@ -63,6 +63,11 @@ _WORD_ORDINALS = {
     if w != "_"
 }
 _NUMBER_STARTS = frozenset([*WORD_VALUES, *_WORD_SCALES, *_WORD_ORDINALS, "a", "half"])
+_DIGIT_RE = re.compile(r"\d")
+# A spelled number holds at least one of these words ("a" and "half" only before a scale).
+_NUMBER_WORDS = frozenset([*WORD_VALUES, *_WORD_SCALES, *_WORD_ORDINALS])
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+_MONTH_WORDS = frozenset(name for m in MONTHS for name in (m.capitalize(), m.upper()))
 _CURRENCY_NAMES = {
     "$": "dollar", "us$": "dollar", "hk$": "dollar", "a$": "dollar", "c$": "dollar",
     "dollar": "dollar", "dollars": "dollar", "£": "pound", "pound": "pound", "pounds": "pound",
@@ -120,14 +125,21 @@ def extract_numbers(text: str) -> tuple[NumberMention, ...]:
             taken[i] = True
         found.append(mention)
 
-    for mention in _dates(text):
-        add(mention)
-    for mention in _times_and_codes(text):
-        add(mention)
-    for mention in _amounts(text):
-        add(mention)
-    for mention in _spelled_numbers(text):
-        add(mention)
+    digits = _DIGIT_RE.search(text) is not None
+    words = set(_LETTERS_RE.findall(text))
+    if not _MONTH_WORDS.isdisjoint(words):
+        for mention in _dates(text, digits):
+            add(mention)
+    if digits:
+        for mention in _times_and_codes(text):
+            add(mention)
+        for mention in _amounts(text):
+            add(mention)
+    if not _NUMBER_WORDS.isdisjoint({w.lower() for w in words}):
+        for mention in _spelled_numbers(text):
+            add(mention)
+    if not found:
+        return ()
     return tuple(sorted((m for m in found if not _list_marker(text, m)), key=lambda m: m.start))
 
 
@@ -141,9 +153,9 @@ def _list_marker(text: str, mention: NumberMention) -> bool:
     return _LIST_MARKER_RE.match(text, mention.start) is not None
 
 
-def _dates(text: str) -> list[NumberMention]:
+def _dates(text: str, digits: bool = True) -> list[NumberMention]:
     mentions: list[NumberMention] = []
-    for pattern in (_DATE_DM, _DATE_MD):
+    for pattern in (_DATE_DM, _DATE_MD) if digits else ():
         for match in pattern.finditer(text):
             month = MONTHS[match.group("month").lower()]
             day = int(match.group("day"))

@@ -22,6 +22,7 @@ _SCRIPTS = (
     ("CYRILLIC", "cyrillic"), ("ARABIC", "arabic"), ("HEBREW", "hebrew"), ("GREEK", "greek"),
     ("DEVANAGARI", "devanagari"), ("THAI", "thai"), ("LATIN", "latin"),
 )
+_NON_WORD = re.compile(r"\W+")
 COPY_WORDS = 3
 """Words copied from the source that make an untranslated finding."""
 
@@ -91,7 +92,7 @@ class UntranslatedCheck:
         if not context.has_source or not segment.src or not segment.hyp or is_removed(segment):
             return []
         src, hyp, ref = segment.src_text, segment.hyp_text, segment.ref_text
-        if re.sub(r"\W+", "", src.casefold()) == re.sub(r"\W+", "", hyp.casefold()) and src != ref:
+        if _NON_WORD.sub("", src.casefold()) == _NON_WORD.sub("", hyp.casefold()) and src != ref:
             return [_finding(hyp, 0, len(hyp), "critical", "The hypothesis is the source, untranslated.")]
         findings = []
         foreign = scripts(src) - scripts(ref) - {"latin"}

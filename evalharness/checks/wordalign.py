@@ -12,10 +12,12 @@ an addition, the other way round).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
@@ -45,21 +47,32 @@ _NAMEISH = ACCEPTABLE | {"misspelled"}
 _HYPHENS = re.compile(r"([-‐–])")
 
 
-@dataclass(frozen=True)
-class Word:
-    """A content word with its folded and stemmed forms."""
+class Word(NamedTuple):
+    """A content word with its folded and stemmed forms (a tuple: made by the thousand)."""
 
     token: Token
     folded: str
     stem: str
 
 
-def content_words(text: str) -> list[Word]:
-    """The content words of ``text``; hyphenated words are split, acronyms kept."""
+def content_words(text: str, tokens: Sequence[Token] | None = None) -> list[Word]:
+    """The content words of ``text``; hyphenated words are split, acronyms kept.
+
+    Args:
+        text: The text.
+        tokens: ``tokenize(text)`` (any sentence starts), when already computed.
+    """
     words = []
-    for token in tokenize(text):
+    for token in tokenize(text) if tokens is None else tokens:
+        base = token.base
+        if "-" not in base and "‐" not in base and "–" not in base:
+            if token.is_acronym or is_content_word(base):
+                if token.possessive:
+                    token = Token(base, token.start, token.start + len(base), token.initial)
+                words.append(Word(token, token.folded, stem(base)))
+            continue
         offset = token.start
-        for part in _HYPHENS.split(token.base):
+        for part in _HYPHENS.split(base):
             if part and part not in "-‐–" and (is_content_word(part) or token.is_acronym):
                 piece = Token(part, offset, offset + len(part), token.initial)
                 words.append(Word(piece, fold(part), stem(part)))
@@ -80,13 +93,18 @@ def equality_matrix(mine: Sequence[Word], theirs: Sequence[Word]) -> np.ndarray:
     """
     if not mine or not theirs:
         return np.zeros((len(mine), len(theirs)), dtype=bool)
-    a = np.array([w.folded for w in mine])
-    b = np.array([w.folded for w in theirs])
-    shortest = np.minimum.outer(np.char.str_len(a), np.char.str_len(b))
-    same_stem = np.equal.outer(np.array([w.stem for w in mine]), np.array([w.stem for w in theirs]))
-    prefix = np.equal.outer(np.char.ljust(a, 4).astype("<U4"), np.char.ljust(b, 4).astype("<U4"))
-    jaro = cdist(list(a), list(b), scorer=JaroWinkler.similarity, dtype=np.float32)
-    equal = same_stem | (np.equal.outer(a, b))
+    ids: dict[str, int] = {}
+
+    def codes(keys: Sequence[str]) -> np.ndarray:
+        return np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+
+    a = [w.folded for w in mine]
+    b = [w.folded for w in theirs]
+    shortest = np.minimum.outer(np.array([len(x) for x in a]), np.array([len(x) for x in b]))
+    equal = np.equal.outer(codes([w.stem for w in mine]), codes([w.stem for w in theirs]))
+    equal |= np.equal.outer(codes(a), codes(b))
+    prefix = np.equal.outer(codes(["\0" + x[:4] for x in a]), codes(["\0" + x[:4] for x in b]))
+    jaro = cdist(a, b, scorer=JaroWinkler.similarity, dtype=np.float32)
     equal |= prefix & (shortest >= 5)
     equal |= (jaro >= SIMILAR) & (shortest >= 4)
     _add_special(equal, mine, theirs, prefix & (shortest == 4))
@@ -115,21 +133,41 @@ def _add_special(
 
 
 def lcs_anchors(equal: np.ndarray) -> list[tuple[int, int]]:
-    """In-order matched pairs: a longest common subsequence under ``equal``."""
+    """In-order matched pairs: a longest common subsequence under ``equal``.
+
+    The suffix LCS lengths are computed bit-parallel (Allison-Dix/Hyyrö, one
+    big-integer row per word), then read back with popcounts while walking
+    from the start: a match is taken whenever it lies on a longest path, else
+    the walk skips a word of ``mine`` when that loses nothing.
+    """
     n, m = equal.shape
-    table = [[0] * (m + 1) for _ in range(n + 1)]
+    if n == 0 or m == 0:
+        return []
     rows = equal.tolist()
-    for i in range(n - 1, -1, -1):
-        row, below, here = rows[i], table[i + 1], table[i]
-        for j in range(m - 1, -1, -1):
-            here[j] = below[j + 1] + 1 if row[j] else max(below[j], here[j + 1])
+    # Bit p of masks[i] is equal[i, m - 1 - p]: the columns reversed, so that the
+    # prefix rows of the reversed problem are the suffix rows of this one.
+    packed = np.packbits(equal[:, ::-1], axis=1, bitorder="little")
+    masks = [int.from_bytes(row.tobytes(), "little") for row in packed]
+    full = (1 << m) - 1
+    vectors = [full] * (n + 1)  # vectors[k]: rows n-k.. of ``mine`` processed
+    v = full
+    for k in range(1, n + 1):
+        u = v & masks[n - k]
+        v = ((v + u) | (v - u)) & full
+        vectors[k] = v
+
+    def suffix(i: int, j: int) -> int:
+        """LCS length of mine[i:] and theirs[j:]."""
+        width = m - j
+        return width - (vectors[n - i] & ((1 << width) - 1)).bit_count()
+
     anchors: list[tuple[int, int]] = []
     i = j = 0
     while i < n and j < m:
-        if rows[i][j] and table[i][j] == table[i + 1][j + 1] + 1:
+        if rows[i][j] and suffix(i, j) == suffix(i + 1, j + 1) + 1:
             anchors.append((i, j))
             i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
+        elif suffix(i + 1, j) >= suffix(i, j + 1):
             i += 1
         else:
             j += 1
@@ -229,10 +267,70 @@ class Coverage:
     hyp_stretches: tuple[Stretch, ...]
 
 
-def align_content(ref_text: str, hyp_text: str) -> Coverage:
-    """Align the content words of both sides and return the one-sided stretches."""
-    ref, hyp = content_words(ref_text), content_words(hyp_text)
+def align_content(
+    ref_text: str,
+    hyp_text: str,
+    ref_tokens: Sequence[Token] | None = None,
+    hyp_tokens: Sequence[Token] | None = None,
+) -> Coverage:
+    """Align the content words of both sides and return the one-sided stretches.
+
+    Args:
+        ref_text: The reference side.
+        hyp_text: The hypothesis side.
+        ref_tokens: ``tokenize(ref_text)``, when already computed.
+        hyp_tokens: ``tokenize(hyp_text)``, when already computed.
+    """
+    ref, hyp = content_words(ref_text, ref_tokens), content_words(hyp_text, hyp_tokens)
+    want_ref, want_hyp = _may_have_stretches(ref, hyp)
+    if not (want_ref or want_hyp):
+        return Coverage((), ())
     equal = equality_matrix(ref, hyp)
     return Coverage(
-        tuple(_stretches(ref, hyp, equal)), tuple(_stretches(hyp, ref, equal.T.copy()))
+        tuple(_stretches(ref, hyp, equal)) if want_ref else (),
+        tuple(_stretches(hyp, ref, equal.T.copy())) if want_hyp else (),
     )
+
+
+def _acronym_letters(words: Sequence[Word]) -> tuple[int, int]:
+    """(acronyms, their letters) among ``words``, as :func:`_acronym_cover` sees them."""
+    found = [w for w in words if w.token.text.isupper() and len(w.folded) >= 2]
+    return len(found), sum(len(w.folded) for w in found)
+
+
+def _may_have_stretches(ref: Sequence[Word], hyp: Sequence[Word]) -> tuple[bool, bool]:
+    """Whether each side can have a stretch at all, decided without aligning.
+
+    Matched words come in pairs, so over a segment the unmatched words of one
+    side outnumber the other's by the difference in length, give or take words
+    that acronyms cover; a side whose deficit cannot reach :data:`MIN_DEFICIT`
+    has no stretch. And a word whose stem occurs on the other side always finds
+    a partner, so a side needs :data:`MINOR_RUN` words without one.
+    """
+    ref_acronyms, ref_letters = _acronym_letters(ref)
+    hyp_acronyms, hyp_letters = _acronym_letters(hyp)
+    # Words of a side that acronyms may cover: its own acronyms plus the words
+    # the other side's acronyms spell out.
+    ref_cover = ref_acronyms + hyp_letters
+    hyp_cover = hyp_acronyms + ref_letters
+    gap = len(ref) - len(hyp)
+    want_ref = gap + hyp_cover >= MIN_DEFICIT
+    want_hyp = -gap + ref_cover >= MIN_DEFICIT
+    if not (want_ref or want_hyp):
+        return False, False
+    ref_open, hyp_open = _unmatched_upper_bound(ref, hyp)
+    return want_ref and ref_open >= MINOR_RUN, want_hyp and hyp_open >= MINOR_RUN
+
+
+def _unmatched_upper_bound(ref: Sequence[Word], hyp: Sequence[Word]) -> tuple[int, int]:
+    """How many words of each side could be left without a partner, at most.
+
+    A word whose folded form or stem occurs on the other side always finds a
+    partner (one-to-one: counts are compared), so only the others can form a
+    stretch; fewer than :data:`MINOR_RUN` of them on a side means no stretch there.
+    """
+    ref_keys = Counter(w.stem for w in ref)
+    hyp_keys = Counter(w.stem for w in hyp)
+    ref_open = sum((ref_keys - hyp_keys).values())
+    hyp_open = sum((hyp_keys - ref_keys).values())
+    return ref_open, hyp_open
