@@ -108,3 +108,54 @@ def test_boilerplate_glued_into_a_sentence_is_minor() -> None:
     hyp = "Voters went to the polls on Sunday. Share this article"
     (glued,) = [f for f in one(ref, hyp) if "boilerplate" in f.message]
     assert (glued.severity, glued.hyp_span) == ("minor", "Share this")
+
+
+def test_reference_text_removed_by_cleaning_is_not_an_omission() -> None:
+    removed = AlignedSegment(0, (Sentence("![A photo](img.jpg)", 0, 19, 1, "markup"),), ())
+    credit = AlignedSegment(1, (Sentence("Getty Images", 20, 32, 3, "credit"),), ())
+    kept = AlignedSegment(2, (Sentence("The port reopened on Monday.", 33, 61, 5),),
+                          (Sentence("The port reopened on Monday.", 0, 28, 1),))
+    found = find_errors([removed, credit, kept], {})
+    assert found == ((), (), ())
+
+
+def test_dropped_opening_attribution_is_a_minor_omission() -> None:
+    found = one("Officials revealed that the bridge will close for repairs in spring.",
+                "The bridge will close for repairs in spring.")
+    assert [(f.severity, f.ref_span) for f in found] == [("minor", "Officials revealed")]
+
+
+def test_reordered_clause_is_not_an_edge_omission() -> None:
+    found = one("In the wake of the storm damage, the council closed the bridge.",
+                "The council closed the bridge after the storm damaged it.")
+    assert [f for f in found if f.check == "omission"] == []
+
+
+def test_bit_parallel_lcs_equals_the_dynamic_programme() -> None:
+    import numpy as np
+
+    from evalharness.checks.wordalign import lcs_anchors
+
+    def reference(equal):
+        n, m = equal.shape
+        table = [[0] * (m + 1) for _ in range(n + 1)]
+        for i in range(n - 1, -1, -1):
+            for j in range(m - 1, -1, -1):
+                table[i][j] = (table[i + 1][j + 1] + 1 if equal[i, j]
+                               else max(table[i + 1][j], table[i][j + 1]))
+        anchors, i, j = [], 0, 0
+        while i < n and j < m:
+            if equal[i, j] and table[i][j] == table[i + 1][j + 1] + 1:
+                anchors.append((i, j))
+                i, j = i + 1, j + 1
+            elif table[i + 1][j] >= table[i][j + 1]:
+                i += 1
+            else:
+                j += 1
+        return anchors
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        n, m = int(rng.integers(0, 30)), int(rng.integers(0, 90))
+        equal = rng.random((n, m)) < rng.random() * 0.4
+        assert lcs_anchors(equal) == reference(equal)

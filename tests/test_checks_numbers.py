@@ -123,3 +123,12 @@ def test_number_in_the_neighbouring_segment_is_not_missing() -> None:
     refs = ["Rescuers found 42 survivors.", "More were missing."]
     hyps = ["Rescuers found survivors.", "42 were found, more were missing."]
     assert find_errors(line_segments(refs, hyps), {}, checks=["number"]) == ((), ())
+
+
+def test_two_rendered_as_neither_or_both_is_not_missing() -> None:
+    from evalharness.checks import find_errors, line_segments
+
+    (found,) = find_errors(line_segments(
+        ["He does not think either of the two parties will agree."],
+        ["He believes neither party will agree."]), {}, checks=["number"])
+    assert found == ()

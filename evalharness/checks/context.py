@@ -69,6 +69,11 @@ def is_removed(segment: AlignedSegment) -> bool:
     return not segment.ref and bool(segment.hyp) and all(s.removed for s in segment.hyp)
 
 
+def is_removed_reference(segment: AlignedSegment) -> bool:
+    """True for a reference-only segment of text that cleaning removed (markup, credits)."""
+    return not segment.hyp and bool(segment.ref) and all(s.removed for s in segment.ref)
+
+
 def removal_reason(segment: AlignedSegment) -> str | None:
     """Why cleaning removed the segment's hypothesis text (first reason), or None."""
     for sentence in segment.hyp:
@@ -158,7 +163,7 @@ def build_context(
         long = oversized(segment)
         ref: tuple[Token, ...] = ()
         hyp: tuple[Token, ...] = ()
-        if segment.ref and not long:
+        if segment.ref and not long and not is_removed_reference(segment):
             ref = tuple(tokenize(segment.ref_text, sentence_starts(segment.ref)))
             texts.append((segment.ref_text, ref))
             slots.append((index, "ref"))
@@ -191,7 +196,7 @@ def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
     for step in (-1, 1):
         position = index + step
         while 0 <= position < len(segments):
-            if not is_removed(segments[position]):
+            if not is_removed(segments[position]) and not is_removed_reference(segments[position]):
                 chosen.append(position)
                 if segments[position].ref and segments[position].hyp:
                     break

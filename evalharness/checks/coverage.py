@@ -17,7 +17,12 @@ import re
 from collections import Counter
 
 from evalharness.checks.base import register_check
-from evalharness.checks.context import DocumentContext, is_removed, removal_reason
+from evalharness.checks.context import (
+    DocumentContext,
+    is_removed,
+    is_removed_reference,
+    removal_reason,
+)
 from evalharness.checks.lexicon import boilerplate_phrases, fold, is_content_word
 from evalharness.checks.wordalign import (
     MAJOR_RUN,
@@ -62,6 +67,8 @@ class OmissionCheck:
         """A finding for a reference-only segment, or for one-sided stretches."""
         ref_text = segment.ref_text
         if segment.ref and not segment.hyp:
+            if is_removed_reference(segment):
+                return []  # page furniture of the reference (image, credit): not content
             count = len(content_words(ref_text))
             severity: Severity = "major" if count >= SEGMENT_CONTENT else "minor"
             return [Finding("omission", "accuracy/omission", severity, "", ref_text,

@@ -32,10 +32,19 @@ def _compatible(ref: NumberMention, hyp: NumberMention) -> bool:
     return ref.family == hyp.family == "date" or {ref.kind, hyp.kind} == {"ordinal", "number"}
 
 
+_DUAL_WORDS = frozenset({"both", "either", "neither", "pair", "couple", "twice", "double", "twin"})
+
+
 def _spelled_in(mention: NumberMention, text: str) -> bool:
-    """A small number written in digits on one side and in words on the other."""
+    """A small number written in digits on one side and in words on the other.
+
+    "Two" also stands as "both", "either", "neither", "pair"...: "either of the
+    two countries" is "neither country".
+    """
     if mention.value is None or mention.value != int(mention.value):
         return False
+    if mention.value == 2 and not _DUAL_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower())):
+        return True
     word = _WORDS_BY_VALUE.get(int(mention.value))
     return word is not None and f" {word} " in f" {text.lower()} "
 

@@ -38,6 +38,9 @@ MINOR_RUN = 3
 """Content words a one-sided stretch needs to be reported (calibrated on WMT21 TED)."""
 MAJOR_RUN = 4
 """Content words that make a one-sided stretch a major error (calibrated on WMT21 TED)."""
+EDGE_RUN = 2
+"""A shorter stretch reported (minor) when it opens or closes the sentence and faces
+nothing: a dropped attribution ("Experts said that ...") or tail ("..., he added")."""
 MIN_DEFICIT = 2
 """Net one-sided content words a segment needs before any stretch is reported."""
 SIMILAR = 0.92
@@ -252,9 +255,13 @@ def _stretches(mine: Sequence[Word], theirs: Sequence[Word], equal: np.ndarray) 
     bounds = [(-1, -1), *anchors, (len(mine), len(theirs))]
     stretches = []
     for (i1, j1), (i2, j2) in pairwise(bounds):
-        missing = tuple(mine[k] for k in range(i1 + 1, i2) if absent_mine[k])
+        where = [k for k in range(i1 + 1, i2) if absent_mine[k]]
+        missing = tuple(mine[k] for k in where)
         facing = sum(absent_theirs[k] for k in range(j1 + 1, j2))
-        if len(missing) >= MINOR_RUN and facing * 3 <= len(missing):
+        edge = (i1 == -1 and where[:1] == [0]) or (i2 == len(mine) and where[-1:] == [i2 - 1])
+        if (len(missing) >= MINOR_RUN and facing * 3 <= len(missing)) or (
+            edge and len(missing) == EDGE_RUN and where[-1] - where[0] == 1 and facing == 0
+        ):
             stretches.append(Stretch(missing, facing, deficit))
     return stretches
 
@@ -305,7 +312,7 @@ def _may_have_stretches(ref: Sequence[Word], hyp: Sequence[Word]) -> tuple[bool,
     side outnumber the other's by the difference in length, give or take words
     that acronyms cover; a side whose deficit cannot reach :data:`MIN_DEFICIT`
     has no stretch. And a word whose stem occurs on the other side always finds
-    a partner, so a side needs :data:`MINOR_RUN` words without one.
+    a partner, so a side needs :data:`EDGE_RUN` words without one.
     """
     ref_acronyms, ref_letters = _acronym_letters(ref)
     hyp_acronyms, hyp_letters = _acronym_letters(hyp)
@@ -319,7 +326,8 @@ def _may_have_stretches(ref: Sequence[Word], hyp: Sequence[Word]) -> tuple[bool,
     if not (want_ref or want_hyp):
         return False, False
     ref_open, hyp_open = _unmatched_upper_bound(ref, hyp)
-    return want_ref and ref_open >= MINOR_RUN, want_hyp and hyp_open >= MINOR_RUN
+    shortest = min(MINOR_RUN, EDGE_RUN)
+    return want_ref and ref_open >= shortest, want_hyp and hyp_open >= shortest
 
 
 def _unmatched_upper_bound(ref: Sequence[Word], hyp: Sequence[Word]) -> tuple[int, int]:
