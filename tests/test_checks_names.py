@@ -84,3 +84,31 @@ def test_misspelling_names_the_words() -> None:
         ("Reinhold", "Reinhold", "same"),
         ("Kowalczyk", "Kowalcyk", "misspelled"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "hyp", "verdict"),
+    [
+        ("Federal", "Fed", "variant"),
+        ("Corporation", "Co", "variant"),
+        ("Germany", "Germans", "variant"),
+        ("Studies", "Study", "variant"),
+        ("Wales", "Waled", "misspelled"),
+        ("Sweden", "Swedenn", "misspelled"),
+        ("Norway", "Norwa", "misspelled"),
+        ("Smith", "Smit", "misspelled"),
+    ],
+)
+def test_clipped_forms_and_endings_are_variants_but_typos_are_not(ref, hyp, verdict) -> None:
+    assert compare_words(ref, hyp) == verdict
+
+
+def test_sentence_with_a_multiword_name_is_not_a_headline() -> None:
+    from evalharness.checks.entities import build_lexicon, extract_entities
+
+    text = ("This short animation made by my friend at Proton Studio shows the scene of "
+            "watching the Big Bang from the outside.")
+    other = "The big bang of a studio door woke us."
+    lexicon = build_lexicon([(text, [0]), (other, [0])])
+    names = {e.text: e.strong for e in extract_entities(text, [0], lexicon)}
+    assert names["Proton Studio"] is True

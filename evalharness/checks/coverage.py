@@ -36,6 +36,15 @@ from evalharness.types import AlignedSegment, Finding, Severity
 
 SEGMENT_CONTENT = 3
 """Content words that make a whole one-sided segment a major error."""
+SENTENCE_WORDS = 5
+"""Words that, with final punctuation, make a one-sided segment a sentence (major)."""
+
+
+def carries_content(text: str) -> bool:
+    """True for one-sided text that is a major error: enough content words, or a sentence."""
+    if len(content_words(text)) >= SEGMENT_CONTENT:
+        return True
+    return len(text.split()) >= SENTENCE_WORDS and text.rstrip(" \"'”’)").endswith((".", "!", "?"))
 
 
 def _coverage(segment: AlignedSegment, context: DocumentContext) -> Coverage:
@@ -69,8 +78,7 @@ class OmissionCheck:
         if segment.ref and not segment.hyp:
             if is_removed_reference(segment):
                 return []  # page furniture of the reference (image, credit): not content
-            count = len(content_words(ref_text))
-            severity: Severity = "major" if count >= SEGMENT_CONTENT else "minor"
+            severity: Severity = "major" if carries_content(ref_text) else "minor"
             return [Finding("omission", "accuracy/omission", severity, "", ref_text,
                             "The reference sentence has no counterpart in the hypothesis.",
                             0.8, None, None, 0, len(ref_text))]
@@ -194,7 +202,7 @@ def _added_segment(segment: AlignedSegment) -> Finding:
         severity = "minor"
         message = "A byline or credit line in the hypothesis, not in the reference."
     else:
-        severity = "major" if count >= SEGMENT_CONTENT else "minor"
+        severity = "major" if carries_content(text) else "minor"
         message = "The hypothesis sentence has no counterpart in the reference."
     return Finding("addition", "accuracy/addition", severity, text, "", message, 0.8,
                    0, len(text), None, None)

@@ -159,8 +159,9 @@ def _headline_flags(tokens: Sequence[Token], lower: frozenset[str], text: str) -
 def _is_headline(sentence: Sequence[Token], lower: frozenset[str], tail: str) -> bool:
     """Title case: common words capitalised inside the sentence.
 
-    Either most inner capitalised words are written in lower case elsewhere in
-    the document, or two different small words are capitalised inside ("In", "With"),
+    Either most content words are capitalised and most inner capitalised words
+    are written in lower case elsewhere in the document ("Big Bang" inside an
+    ordinary sentence is not a headline), or two different small words are capitalised inside ("In", "With"),
     or the line has no final punctuation and nearly all its content words are
     capitalised.
     """
@@ -170,7 +171,8 @@ def _is_headline(sentence: Sequence[Token], lower: frozenset[str], tail: str) ->
     content = [t for t in sentence if is_content_word(t.base) and not t.is_acronym]
     inner_caps = [t for t in content if t.capitalised and not t.initial]
     common = [t for t in inner_caps if t.folded in lower]
-    if len(common) >= 2 and 2 * len(common) >= len(inner_caps):
+    mostly_caps = 2 * sum(t.capitalised for t in content) >= len(content)
+    if len(common) >= 2 and 2 * len(common) >= len(inner_caps) and mostly_caps:
         return True
     inner_small = {t.folded for t in inner if t.folded in _TITLE_CASE_WORDS}
     if len(inner_small) >= 2:

@@ -131,19 +131,54 @@ def _variant_words(a: str, b: str) -> bool:
     heads = head_words()
     if a in heads and heads[a] == heads.get(b):
         return True
-    if stem(a) == stem(b) or _rewrite(a, _SPELLING_RULES) == _rewrite(b, _SPELLING_RULES):
+    if (stem(a) == stem(b) and _inflected(a, b)) or _rewrite(a, _SPELLING_RULES) == _rewrite(
+        b, _SPELLING_RULES
+    ):
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if "-" in long_ and short in long_.split("-"):
         return True
     if long_ == short + "y" and short.endswith("an"):
         return True
+    if long_ == short + short[-1]:  # a doubled last letter is a typo, not a demonym
+        return False
+    if 2 <= len(short) <= 4 and len(long_) >= len(short) + 3 and long_.startswith(short):
+        return True  # a clipped form: Fed/Federal, Co/Corporation, Prof/Professor
+    common = _common_prefix(a, b)
+    ends = {a[common:], b[common:]}
+    if common >= 5 and "" not in ends and ends <= _NAME_ENDINGS:
+        return True  # one base, two endings: Germany/Germans, Italy/Italian
     return (
         len(short) >= 4
         and 1 <= len(long_) - len(short) <= 4
         and long_.startswith(short[:-1] if short.endswith(("a", "e", "y")) else short)
         and long_.endswith(_DEMONYM_ENDINGS)
     )
+
+
+_INFLECTIONS = frozenset({"", "s", "es", "e", "y", "ies", "ied", "ed", "d", "ing", "'s"})
+
+
+_NAME_ENDINGS = frozenset({"", "s", "y", "n", "ns", "an", "ans", "ian", "ians", "ese", "ish", "i", "ic"})
+
+
+def _common_prefix(a: str, b: str) -> int:
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common
+
+
+def _inflected(a: str, b: str) -> bool:
+    """True when two words differ only by inflectional endings ("Study"/"Studies").
+
+    A shared stem alone is not enough for names: "Wales" and "Waled" stem alike.
+    """
+    common = _common_prefix(a, b)
+    ends = {a[common:], b[common:]}
+    return ends <= _INFLECTIONS and ends != {"s", "d"} and ends != {"es", "ed"}
 
 
 def _initials(words: tuple[str, ...]) -> str:
