@@ -2,7 +2,7 @@
 
 Severities follow MQM and the project's design: a different entity is a major
 mistranslation; a misspelt name is a major spelling error; a dropped diacritic
-or a transliteration variant (Sergey/Sergei) is minor; a reference name with no
+or a transliteration variant (Aleksey/Alexei) is minor; a reference name with no
 rendering at all is a minor omission (it may be paraphrased by a pronoun).
 """
 

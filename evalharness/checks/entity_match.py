@@ -133,8 +133,8 @@ def _mask(text: str, entities: Iterable[Entity]) -> str:
 def _spare_covers(ref: Entity, hyp: Entity, owner: Entity | None) -> bool:
     """True when words of ``hyp`` beyond those rendering ``owner`` render ``ref``.
 
-    "Chile's Andres Bello University" renders both "Andrés Bello University" and
-    "Chile"; "Singapore Tourism Board" renders only "Singapore Tourism Board".
+    "Peru's Cayetano Heredia University" renders both "Cayetano Heredia University" and
+    "Peru"; "Singapore Tourism Board" renders only "Singapore Tourism Board".
     """
     spare = [w for w in hyp.words if fold(w) not in CONNECTORS]
     if owner is not None:
@@ -186,7 +186,7 @@ class _Linker:
                 self.used.add(j)
 
     def partial(self) -> None:
-        """A name rendered by spare words of a longer name ("Chile" in "Chile's ... University")."""
+        """A name rendered by spare words of a longer name ("Peru" in "Peru's ... University")."""
         for i, ref in enumerate(self.refs):
             if i in self.links:
                 continue

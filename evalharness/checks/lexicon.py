@@ -39,7 +39,7 @@ class Token:
         folded: :func:`fold` of ``base``.
         possessive: True for "Russia's".
         capitalised: True when the first letter is upper case.
-        is_acronym: True for "NATO", "U.S.", "PoInt": two or more capitals, no
+        is_acronym: True for "NATO", "U.S.", "IoT": two or more capitals, no
             lower-case run of 3+.
     """
 

@@ -106,7 +106,7 @@ def compare_words(ref: str, hyp: str) -> str:
     Returns:
         ``same`` (case, hyphens and apostrophes aside), ``variant`` (alias, stem,
         British/American spelling, demonym), ``diacritics``, ``transliteration``
-        (Sergey/Sergei), ``misspelled`` or ``different``.
+        (Aleksey/Alexei), ``misspelled`` or ``different``.
     """
     if ref.casefold() == hyp.casefold():
         return "same"
