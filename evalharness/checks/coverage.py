@@ -144,11 +144,11 @@ def repeated_phrase(text: str) -> tuple[int, int, str] | None:
     Returns:
         ``(start, end, phrase)``: the span of the extra copies and the phrase.
     """
-    words = [fold(w) for w in _ANY_WORD_RE.findall(text)]
     # Every copy holds a content word, so some content word occurs REPEATS times.
-    counts = Counter(words)
-    if not any(n >= REPEATS and is_content_word(w) for w, n in counts.items()):
+    counts = Counter(map(fold, _ANY_WORD_RE.findall(text)))
+    if not any(n >= REPEATS and is_content_word(w) for w, n in counts.items() if n >= REPEATS):
         return None
+    words = [fold(w) for w in _ANY_WORD_RE.findall(text)]
     tokens = list(_ANY_WORD_RE.finditer(text))
     for i in range(len(words)):
         for size in range(1, 7):

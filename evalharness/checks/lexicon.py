@@ -90,25 +90,32 @@ def tokenize(text: str, sentence_starts: tuple[int, ...] = (0,)) -> list[Token]:
         The word tokens in order; digits and punctuation are not words.
     """
     starts = sorted(sentence_starts)
-    tokens: list[Token] = []
+    count = len(starts)
     next_start = 0
+    upcoming = starts[0] if starts else len(text) + 1
+    tokens: list[Token] = []
+    append = tokens.append
     last: Token | None = None
+    last_end = -1
     search_end = _SENTENCE_END_RE.search
     for match in WORD_RE.finditer(text):
-        begin = match.start()
+        begin, end = match.span()
         initial = False
-        while next_start < len(starts) and starts[next_start] <= begin:
-            between = text[starts[next_start] : begin]
-            initial = initial or not any(ch.isalnum() for ch in between)
-            next_start += 1
+        if begin >= upcoming:
+            while next_start < count and starts[next_start] <= begin:
+                between = text[starts[next_start] : begin]
+                initial = initial or not any(ch.isalnum() for ch in between)
+                next_start += 1
+            upcoming = starts[next_start] if next_start < count else len(text) + 1
         if last is None:
             initial = initial or not any(ch.isalnum() for ch in text[:begin])
-        elif not initial:
-            gap = text[last.end : begin]
-            if gap != " " and not _END_CHARS.isdisjoint(gap) and not last.is_acronym:
+        elif not initial and not (begin - last_end == 1 and text[last_end] == " "):
+            gap = text[last_end:begin]
+            if not _END_CHARS.isdisjoint(gap) and not last.is_acronym:
                 initial = search_end(gap) is not None
-        last = Token(match.group(), begin, match.end(), initial)
-        tokens.append(last)
+        last = Token(match.group(), begin, end, initial)
+        last_end = end
+        append(last)
     return tokens
 
 
