@@ -140,8 +140,8 @@ def _titled_name_words(tokens: Sequence[Token]) -> set[str]:
 def _headline_flags(tokens: Sequence[Token], lower: frozenset[str], text: str) -> list[bool]:
     """Per token: True when it is in a title-case sentence, where capitals say little."""
     flags = [False] * len(tokens)
-    if sum(t.capitalised for t in tokens) < 2:
-        return flags
+    if sum(t.capitalised and not t.initial for t in tokens) < 2:
+        return flags  # a headline needs two capitals after a sentence's first word
     sentence: list[int] = []
     for index in range(len(tokens) + 1):
         if index == len(tokens) or (tokens[index].initial and sentence):
