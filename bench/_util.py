@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,17 @@ WMT = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full"
 OUT = REPO / "bench" / "out"
 BIN = Path(sys.executable).parent
 
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
 
 @dataclass(frozen=True)
 class Measurement:
-    """Wall time and peak resident memory of one child process."""
+    """Wall time and peak memory of one child process (and any processes it starts).
+
+    ``peak_mb`` is the larger of the process's own peak RSS (``wait4``) and the
+    highest total RSS of its process tree seen by sampling ``/proc`` every
+    50 ms, so that memory of worker processes is not left out.
+    """
 
     label: str
     seconds: float
@@ -27,19 +35,73 @@ class Measurement:
 
 
 def run_measured(label: str, argv: list[str], stdout_path: Path | None = None) -> Measurement:
-    """Run a command, returning its wall time and peak RSS (from wait4's rusage)."""
+    """Run a command, returning its wall time and peak memory (see :class:`Measurement`)."""
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
+    sampler = _TreeSampler(proc.pid)
+    sampler.start()
+    # Drain stderr on a thread: a chatty child must not block on a full pipe.
+    err_chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.stop()
+    reader.join()
     if stdout_path:
         out.close()  # type: ignore[union-attr]
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
+        err = b"".join(err_chunks).decode(errors="replace")
         print(f"{label} failed with exit {code}: {err[-2000:]}", file=sys.stderr)
-    return Measurement(label, seconds, usage.ru_maxrss / 1024, code)
+    peak_mb = max(usage.ru_maxrss / 1024, sampler.peak_kb / 1024)
+    return Measurement(label, seconds, peak_mb, code)
+
+
+class _TreeSampler(threading.Thread):
+    """Highest total RSS of a process and its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self._done.wait(self.interval)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree_rss_kb(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])  # field 4, ppid
+        rss[pid] = int(fields[21]) * _PAGE_KB  # field 24, rss in pages
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(rss.get(pid, 0) for pid in tree)
 
 
 def repeat_lines(src: Path, dst: Path, n: int) -> Path:

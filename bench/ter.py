@@ -15,8 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 WMT23 = ROOT.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+# Run as a script, this folder is sys.path[0], and bench/html.py would then be
+# imported as the standard library's `html` (sacrebleu -> tabulate imports it).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
 
 
@@ -66,15 +70,23 @@ def main() -> int:
     ours_metric = [TerMetric(n_bootstrap=0).compute(hyps[s], ref).score for s in SYSTEMS]
     t_ours_metric = time.perf_counter() - t0
 
-    print(f"segments: {len(pairs)} ({n_words / len(pairs):.1f} hypothesis words on average)")
-    print(f"first call in a fresh process (numba import + cached machine code): {first_call:.2f} s")
-    print(f"search only   sacrebleu {t_theirs:8.2f} s  ({1000 * t_theirs / len(pairs):.2f} ms/seg)")
-    print(f"search only   ours      {t_ours:8.3f} s  ({1000 * t_ours / len(pairs):.3f} ms/seg)")
-    print(f"search ratio  sacrebleu / ours = {t_theirs / t_ours:.1f}x")
-    print(f"metric (tokenize + search + scores) ours {t_ours_metric:.3f} s; "
-          f"ratio vs sacrebleu search alone = {t_theirs / t_ours_metric:.1f}x")
-    print(f"corpus TER ours: {', '.join(f'{s} {v:.4f}' for s, v in zip(SYSTEMS, ours_metric, strict=True))}")
-    print(f"edit-count mismatches: {len(mismatches)} of {len(pairs)}")
+    from _util import table
+
+    n = len(pairs)
+    rows = [["", "sacrebleu", "evalharness", "ratio sacrebleu / evalharness"],
+            ["search only (s)", f"{t_theirs:.2f}", f"{t_ours:.3f}", f"{t_theirs / t_ours:.1f}x"],
+            ["search only (ms/segment)", f"{1000 * t_theirs / n:.2f}", f"{1000 * t_ours / n:.3f}",
+             ""],
+            ["metric: tokenise + search + scores (s)", f"{t_theirs:.2f} (search alone)",
+             f"{t_ours_metric:.3f}", f"{t_theirs / t_ours_metric:.1f}x"]]
+    print(f"### TER, WMT23 zh-en, {n:,} segments ({n_words / n:.1f} hypothesis words on average)")
+    print()
+    print(table(rows))
+    print()
+    print(f"First call in a fresh process (numba import + cached machine code): {first_call:.2f} s. "
+          f"Corpus TER: {', '.join(f'{s} {v:.4f}' for s, v in zip(SYSTEMS, ours_metric, strict=True))}. "
+          f"Edit-count mismatches with sacrebleu: {len(mismatches)} of {n}"
+          f"{' (FAILED)' if mismatches else ''}.")
     return 1 if mismatches else 0
 
 

@@ -123,6 +123,8 @@ def evaluate(
 
 
 def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
+    from evalharness.metrics.lexical import LexicalMetric
+
     names = opts.metrics or DEFAULT_METRICS
     params = opts.metric_params or {}
     metrics: dict[str, Metric] = {}
@@ -130,7 +132,12 @@ def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
         kwargs = dict(params.get(name, {}))
         if name == "comet":
             kwargs.setdefault("options", opts.comet)
-        metrics[name] = get_metric(name, **kwargs)
+        metric = get_metric(name, **kwargs)
+        if isinstance(metric, LexicalMetric) and "n_bootstrap" not in kwargs:
+            # Intervals come from score_segments with --bootstrap and --seed,
+            # one pass of resamples for every metric.
+            metric.n_bootstrap = 0
+        metrics[name] = metric
     return metrics
 
 
@@ -249,20 +256,47 @@ def build_segments(
                 f"{len(ref_sents)}; line-aligned inputs need equal line counts",
                 hyp_doc.path,
             )
-        segments = align.align_by_position(ref_sents, hyp_sents)
+        segments = align_lines(ref_sents, hyp_sents)
     else:
         segments = align.align_sentences(ref_sents, document_sentences(hyp_doc))
     if src_sents:
-        segments = tuple(_attach_source(seg, ref_sents, src_sents) for seg in segments)
+        segments = _attach_source(segments, ref_sents, src_sents)
     return segments
 
 
+# Line pairs per call of align_by_position: its character n-gram tables take
+# about 20 kB per pair, so a whole 100k-line file at once would take 2 GB.
+ALIGN_CHUNK = 4096
+
+
+def align_lines(
+    ref_sents: Sequence[Sentence], hyp_sents: Sequence[Sentence]
+) -> tuple[AlignedSegment, ...]:
+    """Pair line-aligned segments one to one, in chunks (memory stays bounded)."""
+    from evalharness import align
+
+    if len(ref_sents) <= ALIGN_CHUNK:
+        return align.align_by_position(ref_sents, hyp_sents)
+    segments: list[AlignedSegment] = []
+    for start in range(0, len(ref_sents), ALIGN_CHUNK):
+        chunk = align.align_by_position(
+            ref_sents[start : start + ALIGN_CHUNK], hyp_sents[start : start + ALIGN_CHUNK]
+        )
+        segments += chunk if start == 0 else [replace(s, id=s.id + start) for s in chunk]
+    return tuple(segments)
+
+
 def _attach_source(
-    seg: AlignedSegment, ref_sents: Sequence[Sentence], src_sents: Sequence[Sentence]
-) -> AlignedSegment:
+    segments: Sequence[AlignedSegment],
+    ref_sents: Sequence[Sentence],
+    src_sents: Sequence[Sentence],
+) -> tuple[AlignedSegment, ...]:
+    """Give each segment the source lines of its reference sentences."""
     index = {id(s): i for i, s in enumerate(ref_sents)}
-    src = tuple(src_sents[index[id(r)]] for r in seg.ref if id(r) in index)
-    return replace(seg, src=src)
+    return tuple(
+        replace(seg, src=tuple(src_sents[index[id(r)]] for r in seg.ref if id(r) in index))
+        for seg in segments
+    )
 
 
 def _read_docids(path: str | None) -> list[str] | None:

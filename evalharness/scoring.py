@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import cast
 
 import numpy as np
 
@@ -32,7 +33,7 @@ def score_segments(
     found missing) is recorded with ``status: unavailable``; so is an optional
     metric that fails while scoring, unless the user asked for it explicitly.
     """
-    from evalharness.metrics.stats import bootstrap_ci
+    from evalharness.metrics.stats import bootstrap_cis
 
     hyps = [s.hyp_text for s in segments]
     refs = [s.ref_text for s in segments]
@@ -43,17 +44,22 @@ def score_segments(
             results[name] = unavailable_result(name, metric)
             continue
         try:
-            result = metric.compute(hyps, refs, srcs)
+            results[name] = metric.compute(hyps, refs, srcs)
         except MetricUnavailableError as exc:
             if explicit:
                 raise
             say(f"warning: {exc}; continuing without it")
             results[name] = unavailable_result(name, exc)
-            continue
-        if result.ci95 is None and result.stats is not None and len(segments) > 0:
-            ci = bootstrap_ci(metric, np.asarray(result.stats), n_samples=samples, seed=seed).ci95
-            result = replace(result, ci95=(float(ci[0]), float(ci[1])))
-        results[name] = result
+    # Intervals of every metric from one pass of resamples (sacrebleu draws the
+    # same resamples for each metric: same seed, same segment count).
+    pending = [
+        name
+        for name, result in results.items()
+        if result.ci95 is None and result.stats is not None and len(segments) > 0
+    ]
+    items = [(cast(Metric, metrics[name]), np.asarray(results[name].stats)) for name in pending]
+    for name, ci in zip(pending, bootstrap_cis(items, n_samples=samples, seed=seed), strict=True):
+        results[name] = replace(results[name], ci95=(float(ci.ci95[0]), float(ci.ci95[1])))
     return results
 
 
@@ -82,33 +88,46 @@ def compare_systems(
     be aligned differently, so they are paired on blocks of reference sentences
     that every system's alignment keeps together (see :func:`pairing_blocks`).
     """
-    from evalharness.metrics.stats import paired_bootstrap
+    from evalharness.metrics.stats import paired_bootstraps
 
     if len(systems) < 2:
         return list(systems)
     blocks = pairing_blocks([s.segments for s in systems])
     base = systems[0]
-    out = [base]
-    for system, block_ids in zip(systems[1:], blocks[1:], strict=False):
-        comparisons: dict[str, PairedComparison] = {}
+    # Every (system, metric) test from one pass of resamples: sacrebleu draws the
+    # same resamples for each (same seed, same number of blocks).
+    keys: list[tuple[int, str]] = []
+    items: list[tuple[Metric, np.ndarray, np.ndarray]] = []
+    for k, (system, block_ids) in enumerate(zip(systems[1:], blocks[1:], strict=False), 1):
         for name, metric in metrics.items():
             a, b = base.metrics.get(name), system.metrics.get(name)
             if isinstance(metric, MetricUnavailableError) or a is None or b is None:
                 continue
             if a.stats is None or b.stats is None:
                 continue
-            base_stats = block_sums(np.asarray(a.stats), blocks[0])
-            cand_stats = block_sums(np.asarray(b.stats), block_ids)
-            result = paired_bootstrap(metric, base_stats, cand_stats, n_samples=samples, seed=seed)
-            comparisons[name] = PairedComparison(
-                metric=name,
-                baseline=base.name,
-                delta=float(result.delta),
-                p_value=float(result.p_value),
-                ci95=result.delta_ci.ci95 if result.delta_ci is not None else None,
+            keys.append((k, name))
+            items.append(
+                (
+                    metric,
+                    block_sums(np.asarray(a.stats), blocks[0]),
+                    block_sums(np.asarray(b.stats), block_ids),
+                )
             )
-        out.append(replace(system, significance=comparisons))
-    return out
+    comparisons: dict[int, dict[str, PairedComparison]] = {}
+    for (k, name), result in zip(
+        keys, paired_bootstraps(items, n_samples=samples, seed=seed), strict=True
+    ):
+        comparisons.setdefault(k, {})[name] = PairedComparison(
+            metric=name,
+            baseline=base.name,
+            delta=float(result.delta),
+            p_value=float(result.p_value),
+            ci95=result.delta_ci.ci95 if result.delta_ci is not None else None,
+        )
+    return [base] + [
+        replace(system, significance=comparisons.get(k, {}))
+        for k, system in enumerate(systems[1:], 1)
+    ]
 
 
 def block_sums(stats: np.ndarray, block_ids: np.ndarray) -> np.ndarray:

@@ -281,16 +281,73 @@ def test_bootstrap_can_be_disabled_and_seeded():
     assert a != b and a[0] < 28.288 < a[1]
 
 
+# --- the compiled statistics are sacrebleu's rows ----------------------------------------
+
+ODD_HYPS = ["", " ", "a", "The cat sat on the mat .", "x\u00a0y\tz  \u3000w", "ééé aaa ééé",
+            "😀😀 ok 😀", "(hi) there, you!", "美众院公布对特朗普的调查", "a a a a a a a a"]
+ODD_REFS = ["a", "", "", "the cat sat on the mat.", "x y z w", "aaa ééé", "😀 ok", "hi there you",
+            "美众院 公布 调查", "a a a"]
+
+
+def _sacrebleu_rows(metric: lexical.LexicalMetric, hyps, refs) -> np.ndarray:
+    return np.asarray(metric.sacrebleu_metric._extract_corpus_statistics(hyps, [refs]),
+                      dtype=np.float64)
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("BLEU", {}), ("BLEU", {"lowercase": True}), ("BLEU", {"tokenize": "intl"}),
+    ("BLEU", {"tokenize": "char"}), ("BLEU", {"max_ngram_order": 2}),
+    ("chrF", {}), ("chrF", {"lowercase": True}), ("chrF", {"whitespace": True}),
+    ("chrF", {"char_order": 3, "word_order": 2}), ("chrF++", {}),
+    ("TER", {}), ("TER", {"normalized": True, "asian_support": True}),
+])
+def test_compiled_statistics_equal_sacrebleus_rows(name, params):
+    ref, hyps = wmt23()
+    metric = {"BLEU": BleuMetric, "chrF": ChrfMetric, "TER": TerMetric,
+              "chrF++": lambda **p: ChrfMetric(word_order=2, **p)}[name](**params)
+    for h, r in ((hyps["NLLB_Greedy"][:300], ref[:300]), (ODD_HYPS, ODD_REFS)):
+        ours = metric.segment_statistics(h, [r])
+        np.testing.assert_array_equal(ours, _sacrebleu_rows(metric, h, r))
+
+
+@pytest.mark.parametrize("name", ["BLEU", "chrF", "TER"])
+def test_threaded_chunks_give_the_same_statistics(monkeypatch, name):
+    ref, hyps = wmt23()
+    serial = _our_metric(name)
+    serial.n_jobs = 1
+    expected = serial.segment_statistics(hyps["ONLINE-A"][:200], [ref[:200]])
+    monkeypatch.setattr(lexical, "CHUNK_SEGMENTS", 16)
+    threaded = _our_metric(name)
+    threaded.n_jobs = 2
+    np.testing.assert_array_equal(
+        threaded.segment_statistics(hyps["ONLINE-A"][:200], [ref[:200]]), expected)
+
+
 @pytest.mark.parametrize("name", ["BLEU", "chrF", "TER"])
 def test_process_pool_gives_the_same_statistics(monkeypatch, name):
+    # The pool serves sacrebleu's own extraction: several references, or TER's sacrebleu engine.
     ref, hyps = wmt23()
-    serial = _our_metric(name).compute(hyps["ONLINE-A"][:120], ref[:120])
+    streams = [ref[:120], hyps["GPT4-5shot"][:120]]
+    make = (lambda: TerMetric(engine="sacrebleu")) if name == "TER" else (lambda: _our_metric(name))
+    serial = make().compute_multi(hyps["ONLINE-A"][:120], streams)
     monkeypatch.setattr(lexical, "PARALLEL_MIN_SEGMENTS", 10)
-    metric = _our_metric(name)
+    metric = make()
     metric.n_jobs = 2
-    pooled = metric.compute(hyps["ONLINE-A"][:120], ref[:120])
+    pooled = metric.compute_multi(hyps["ONLINE-A"][:120], streams)
     np.testing.assert_array_equal(pooled.stats, serial.stats)
     assert pooled.score == serial.score
+
+
+def test_tokenized_period_warning_as_sacrebleu(caplog):
+    hyps = ["a b ."] * 100
+    with caplog.at_level("WARNING", logger="sacrebleu"):
+        BleuMetric(n_bootstrap=0).compute(hyps, hyps)
+    assert "100 lines that end in a tokenized period" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="sacrebleu"):
+        BleuMetric(n_bootstrap=0, force=True).compute(hyps, hyps)
+        ChrfMetric(n_bootstrap=0).compute(hyps, hyps)
+    assert caplog.text == ""
 
 
 # --- vectorised scoring against sacrebleu's scalar code ------------------------------------

@@ -109,3 +109,67 @@ def test_pairing_blocks_keep_merges_of_any_system_together() -> None:
     assert blocks[1].tolist() == [0, 0, 1, 2]
     stats = np.arange(8).reshape(4, 2)
     assert block_sums(stats, blocks[0]).tolist() == [[2, 4], [4, 5], [6, 7]]
+
+
+def test_bootstrap_options_reach_the_lexical_intervals(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    from evalharness.metrics.lexical import BleuMetric
+
+    hyp = WMT / f"generaltest2023.zh-en.hyp.{SYSTEMS[1]}.en"
+    default = wmt_run.systems[1].metrics["bleu"]
+    assert default.ci95 == BleuMetric().compute(read_lines(hyp), read_lines(REF)).ci95
+    other = evalharness.evaluate(
+        REF, hyp, fmt="lines", metrics="bleu", run_checks=False, bootstrap_samples=200, seed=1
+    ).systems[0].metrics["bleu"]
+    assert other.score == default.score
+    assert other.ci95 == BleuMetric(n_bootstrap=200, seed=1).compute(
+        read_lines(hyp), read_lines(REF)
+    ).ci95
+    assert other.ci95 != default.ci95
+
+
+def test_line_pairs_aligned_in_chunks_equal_one_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from evalharness import align, pipeline
+
+    ref = tuple(Sentence(t, 0, len(t), k + 1) for k, t in enumerate(read_lines(REF)[:300]))
+    hyp_lines = read_lines(WMT / f"generaltest2023.zh-en.hyp.{SYSTEMS[0]}.en")[:300]
+    hyp = tuple(Sentence(t, 0, len(t), k + 1) for k, t in enumerate(hyp_lines))
+    monkeypatch.setattr(pipeline, "ALIGN_CHUNK", 64)
+    assert pipeline.align_lines(ref, hyp) == align.align_by_position(ref, hyp)
+
+
+def test_source_lines_attach_to_their_segments() -> None:
+    run = evalharness.evaluate(
+        REF, WMT / f"generaltest2023.zh-en.hyp.{SYSTEMS[0]}.en", SRC, fmt="lines",
+        metrics="bleu", run_checks=False,
+    )  # fmt: skip
+    segments = run.systems[0].segments
+    assert [s.src_text for s in segments] == read_lines(SRC)
+
+
+def test_json_report_round_trips_with_one_line_per_segment(wmt_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from evalharness.report.json import dumps, write_json
+
+    report = wmt_run.to_dict()
+    text = dumps(report)
+    assert json.loads(text) == report
+    segment_lines = [line for line in text.splitlines() if line.startswith('    {"id": ')]
+    assert len(segment_lines) == 3 * 1976
+    write_json(report, tmp_path / "r" / "report.json")
+    assert (tmp_path / "r" / "report.json").read_text(encoding="utf-8") == text
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["report.json"]
+    empty = {"schema": "x", "systems": [{"name": "a", "segments": []}, {"name": "b"}]}
+    assert json.loads(dumps(empty)) == empty
+
+
+def test_report_segments_equal_segment_to_dict(wmt_run) -> None:  # type: ignore[no-untyped-def]
+    from evalharness.report.json import segment_to_dict, system_to_dict
+
+    system = wmt_run.systems[2]
+    entries = system_to_dict(system)["segments"]
+    for i in (0, 1, 977, 1975):
+        expected = segment_to_dict(system.segments[i], i, system.metrics, system.findings[i])
+        assert entries[i] == expected
+        assert [type(v) for v in entries[i]["stats"]["ter"]] == [float, float]
+        assert [type(v) for v in entries[i]["stats"]["bleu"]] == [int] * 10

@@ -206,3 +206,25 @@ def test_segment_level_scores_resample_as_a_mean():
     expected = scores[:, 0][idx].mean(axis=1)
     assert ci.mean == pytest.approx(expected.mean(), abs=1e-12)
     assert ci.percentile_lo == pytest.approx(np.sort(expected)[25], abs=1e-12)
+
+
+def test_shared_draws_equal_one_call_per_metric():
+    items = [(OURS[m], segment_stats(m, "ONLINE-A", 300)) for m in ("BLEU", "chrF2", "TER")]
+    items.append((MeanScore(), np.random.default_rng(1).random((300, 1))))
+    items.append((OURS["BLEU"], segment_stats("BLEU", "ONLINE-A", 250)))  # its own draws
+    shared = stats.bootstrap_cis(items, n_samples=200, seed=7)
+    assert shared == [stats.bootstrap_ci(m, rows, 200, 7) for m, rows in items]
+
+
+def test_shared_paired_draws_equal_one_call_per_pair():
+    items = [(OURS[m], segment_stats(m, "GPT4-5shot", 300), segment_stats(m, s, 300))
+             for m in ("BLEU", "chrF2") for s in ("ONLINE-A", "NLLB_Greedy")]
+    shared = stats.paired_bootstraps(items, n_samples=200, seed=3)
+    assert shared == [stats.paired_bootstrap(m, b, c, 200, 3) for m, b, c in items]
+
+
+def test_chunks_scored_on_a_thread_keep_the_stream(monkeypatch):
+    rows = segment_stats("chrF2", "ONLINE-A", 1976)
+    whole = stats.bootstrap_scores(OURS["chrF2"], rows, 300)
+    monkeypatch.setattr(stats, "_CHUNK_CELLS", 1976 * 7)  # 43 chunks, scored while drawing
+    np.testing.assert_array_equal(stats.bootstrap_scores(OURS["chrF2"], rows, 300), whole)

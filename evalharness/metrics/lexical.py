@@ -1,9 +1,16 @@
 """sacrebleu's BLEU, chrF, chrF++ and TER behind the :class:`~evalharness.metrics.base.Metric` interface.
 
-Each segment's sufficient statistics are extracted once (sacrebleu's own
-``_extract_corpus_statistics``; for TER, sacrebleu's tokenizer followed by the
-compiled search of :mod:`evalharness.metrics.ter_fast`). The corpus score, the
-segment scores and the bootstrap interval are then all computed from those rows:
+Each segment's sufficient statistics are extracted once. sacrebleu's own
+preprocessing and tokenizers turn each segment into words (BLEU, TER, chrF++)
+or characters (chrF); compiled kernels then do the counting that sacrebleu does
+with ``Counter`` objects: :mod:`evalharness.metrics.ngram_fast` for BLEU and
+chrF n-gram matches, :mod:`evalharness.metrics.ter_fast` for TER's shift search.
+The kernels release the GIL and run on chunks of segments on every core while
+the next chunk is tokenized; the rows are the same as sacrebleu's
+``_extract_corpus_statistics`` (tests compare them). Several references per
+segment for BLEU and chrF, and ``TerMetric(engine="sacrebleu")``, use
+sacrebleu's own extraction, in a process pool for large inputs. The corpus
+score, the segment scores and the bootstrap interval all come from those rows:
 
 * corpus score: sacrebleu's ``_compute_score_from_stats`` of the column sums;
 * segment scores: the same function of each row, which is exactly what
@@ -17,10 +24,12 @@ Constructors accept sacrebleu's keyword parameters (``tokenize``, ``lowercase``,
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, cast
 
@@ -31,13 +40,20 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics import lexical_scores
 from evalharness.metrics.base import register_metric
+from evalharness.metrics.ngram_fast import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.types import MetricResult
 
 # Below this many segments a process pool costs more than it saves.
 PARALLEL_MIN_SEGMENTS = 20_000
+# Segments per chunk of the compiled path: chunks bound the memory of tokenised
+# text and let the kernel of one chunk run while the next one is tokenised.
+CHUNK_SEGMENTS = 2048
 
 RefStreams = Sequence[Sequence[str | None]]
+# Prepares one chunk (tokenising, holding the GIL) and returns the job that
+# computes its rows (compiled, releasing the GIL).
+ChunkJob = Callable[[], np.ndarray]
 
 
 class LexicalMetric:
@@ -105,11 +121,36 @@ class LexicalMetric:
 
     def segment_statistics(self, hyps: Sequence[str], ref_streams: RefStreams) -> np.ndarray:
         """Sufficient statistics, one row per segment, in sacrebleu's column layout."""
-        rows = _map_chunks(_extract_statistics, self, list(hyps),
-                           [list(s) for s in ref_streams], self.n_jobs)
+        hyps = list(hyps)
+        streams = [list(s) for s in ref_streams]
+        if self._compiled(streams):
+            self._warn_tokenized(hyps)
+            return _chunked_rows(len(hyps), self._width(), self._stats_dtype,
+                                 lambda a, b: self._chunk_job(hyps[a:b], [s[a:b] for s in streams]),
+                                 self.n_jobs)
+        rows = _map_chunks(_extract_statistics, self, hyps, streams, self.n_jobs)
         return np.asarray(rows, dtype=self._stats_dtype).reshape(len(hyps), self._width())
 
     _stats_dtype: Any = np.int64
+
+    def _compiled(self, ref_streams: list[list[str | None]]) -> bool:
+        """Whether the compiled kernels handle these inputs (else sacrebleu's extraction)."""
+        return len(ref_streams) == 1
+
+    def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        raise NotImplementedError
+
+    def _warn_tokenized(self, hyps: list[str]) -> None:
+        """Log the warning sacrebleu gives for tokenised hypotheses (BLEU without ``force``)."""
+        if getattr(self.sacrebleu_metric, "_force", True):
+            return
+        if sum(h.endswith(" .") for h in hyps) >= 100:
+            logger = logging.getLogger("sacrebleu")
+            logger.warning("That's 100 lines that end in a tokenized period ('.')")
+            logger.warning("It looks like you forgot to detokenize your test data, "
+                           "which may hurt your score.")
+            logger.warning("If you insist your data is detokenized, or don't care, "
+                           "you can suppress this message with the `force` parameter.")
 
     def _rows(self, hyps: list[str], ref_streams: list[list[str | None]]) -> list[list[float]]:
         # sacrebleu accepts None for a missing reference although its hints say str.
@@ -156,6 +197,22 @@ class BleuMetric(LexicalMetric):
         self.sentence_settings = replace(self.settings, effective_order=True)
         return metric
 
+    def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        prep = self.sacrebleu_metric._preprocess_segment
+        words = [prep(h).split() for h in hyps]
+        words += [prep(cast(str, r)).split() for r in ref_streams[0]]
+        ids, offsets = token_ids(words)
+        n, order = len(hyps), self.settings.max_ngram_order
+
+        def rows() -> np.ndarray:
+            counts = pair_counts(ids, offsets[:n + 1], ids, offsets[n:], order)
+            lengths = np.diff(offsets)
+            # [sys_len, ref_len, correct_1..N, total_1..N]
+            return np.hstack([lengths[:n, None], lengths[n:, None],
+                              counts[:, 2::3], counts[:, 0::3]])
+
+        return rows
+
     def scores_from_sums(self, sums: np.ndarray) -> np.ndarray:
         """One BLEU per row of summed statistics."""
         return lexical_scores.bleu_scores(sums, self.settings)
@@ -180,6 +237,30 @@ class ChrfMetric(LexicalMetric):
             beta=metric.beta, eps_smoothing=metric.eps_smoothing)
         self.name = "chrf" + "+" * metric.word_order
         return metric
+
+    def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        metric = cast(CHRF, self.sacrebleu_metric)
+        texts = [metric._preprocess_segment(t) for t in hyps]
+        texts += [metric._preprocess_segment(cast(str, r)) for r in ref_streams[0]]
+        chars = texts if metric.whitespace else ["".join(t.split()) for t in texts]
+        char_data = char_ids(chars)
+        word_data = token_ids([metric._remove_punctuation(t) for t in texts]) \
+            if self.settings.word_order else None
+        n = len(hyps)
+
+        def rows() -> np.ndarray:
+            parts = [pair_counts(char_data[0], char_data[1][:n + 1], char_data[0],
+                                 char_data[1][n:], self.settings.char_order)]
+            if word_data is not None:
+                ids, offsets = word_data
+                parts.append(pair_counts(ids, offsets[:n + 1], ids, offsets[n:],
+                                         self.settings.word_order))
+            counts = np.hstack(parts).reshape(n, -1, 3)
+            # sacrebleu counts no hypothesis n-grams of an order the reference lacks.
+            counts[:, :, 0] *= counts[:, :, 1] > 0
+            return counts.reshape(n, -1)
+
+        return rows
 
     def scores_from_sums(self, sums: np.ndarray) -> np.ndarray:
         """One chrF per row of summed statistics."""
@@ -215,23 +296,29 @@ class TerMetric(LexicalMetric):
         """The TER preprocessing of sacrebleu for one segment (case, normalisation, punctuation)."""
         return str(self.sacrebleu_metric._preprocess_segment(text))
 
-    def _rows(self, hyps: list[str], ref_streams: list[list[str | None]]) -> list[list[float]]:
-        if self.engine == "sacrebleu":
-            return super()._rows(hyps, ref_streams)
-        from evalharness.metrics.ter_fast import pair_edits
+    def _compiled(self, ref_streams: list[list[str | None]]) -> bool:
+        return self.engine == "numba"
 
-        metric = self.sacrebleu_metric
-        ref_cache = metric._cache_references(cast(Any, ref_streams))
-        pairs: list[tuple[list[str], list[str]]] = []
-        for hyp, info in zip(hyps, ref_cache, strict=True):
-            words = self.tokenize(hyp).split()
-            pairs.extend((words, ref_words) for ref_words in info["ref_words"])
-        edits = iter(pair_edits(pairs).tolist())
-        rows: list[list[float]] = []
-        for info in ref_cache:
-            refs = info["ref_words"]
-            best = min((next(edits) for _ in refs), default=int(1e16))
-            rows.append([best, sum(len(r) for r in refs) / len(refs)])
+    def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.ter_fast import word_list_edits
+
+        # sacrebleu's own reference cache: it tokenises each reference twice.
+        ref_cache = self.sacrebleu_metric._cache_references(cast(Any, ref_streams))
+        hyp_words = [self.tokenize(h).split() for h in hyps]
+        refs_per_segment = np.array([len(info["ref_words"]) for info in ref_cache])
+        pair_hyps = [w for w, k in zip(hyp_words, refs_per_segment, strict=True) for _ in range(k)]
+        pair_refs = [r for info in ref_cache for r in info["ref_words"]]
+        ids, offsets = token_ids(pair_hyps + pair_refs)
+        ref_lengths = np.diff(offsets)[len(pair_hyps):].astype(np.float64)
+
+        def rows() -> np.ndarray:
+            edits = word_list_edits(pair_hyps, pair_refs, ids, offsets)
+            starts = np.concatenate([[0], np.cumsum(refs_per_segment)[:-1]])
+            best = np.minimum.reduceat(edits, starts)
+            # The mean reference length, divided as sacrebleu divides (exact integer sums).
+            mean_length = np.add.reduceat(ref_lengths, starts) / refs_per_segment
+            return np.stack([best.astype(np.float64), mean_length], axis=1)
+
         return rows
 
     def scores_from_sums(self, sums: np.ndarray) -> np.ndarray:
@@ -268,6 +355,32 @@ def _num_refs(ref_streams: RefStreams) -> int:
 def _extract_statistics(metric: LexicalMetric, hyps: list[str],
                         ref_streams: list[list[str | None]]) -> list[list[float]]:
     return metric._rows(hyps, ref_streams)
+
+
+def _chunked_rows(n: int, width: int, dtype: Any, chunk_job: Callable[[int, int], ChunkJob],
+                  n_jobs: int | None) -> np.ndarray:
+    """Rows of ``n`` segments, computed chunk by chunk; compiled jobs run on threads.
+
+    This thread tokenises chunk ``k + 1`` while worker threads count chunk ``k``;
+    at most ``2 * workers`` prepared chunks wait, which bounds memory.
+    """
+    out = np.empty((n, width), dtype)
+    spans = [(a, min(a + CHUNK_SEGMENTS, n)) for a in range(0, n, CHUNK_SEGMENTS)]
+    workers = n_jobs if n_jobs is not None else len(os.sched_getaffinity(0))
+    if workers <= 1 or len(spans) == 1:
+        for a, b in spans:
+            out[a:b] = chunk_job(a, b)()
+        return out
+    pending: deque[tuple[int, int, Future[np.ndarray]]] = deque()
+    with ThreadPoolExecutor(workers) as pool:
+        for a, b in spans:
+            pending.append((a, b, pool.submit(chunk_job(a, b))))
+            while len(pending) > 2 * workers:
+                first, last, job = pending.popleft()
+                out[first:last] = job.result()
+        for first, last, job in pending:
+            out[first:last] = job.result()
+    return out
 
 
 def _map_chunks(fn: Callable[..., list[list[float]]], metric: LexicalMetric, hyps: list[str],

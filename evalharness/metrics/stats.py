@@ -20,12 +20,21 @@ row), in chunks of resamples, so memory stays bounded and no Python loop runs
 over segments or samples; any other metric (COMET: one score column) is scored
 with ``score_from_stats`` on each resample. sacrebleu sums resamples in float32;
 here sums are float64, exact for counts below 2**53.
+
+sacrebleu draws every metric's (and every system pair's) resamples from a fresh
+generator with the same seed, so they all see the same resamples.
+:func:`bootstrap_cis` and :func:`paired_bootstraps` exploit that: one pass of
+draws and counts serves every (metric, statistics) item, with results equal to
+one :func:`bootstrap_ci` or :func:`paired_bootstrap` call per item. While one
+chunk of draws is counted and scored on a worker thread (numpy releases the
+GIL there), the next chunk is drawn.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -138,15 +147,54 @@ def resample_indices(n_segments: int, n_samples: int,
         yield rng.choice(n_segments, size=(rows, n_segments), replace=True)
 
 
-def _scores_of_draws(metric: Metric, rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+def _draw_counts(idx: np.ndarray) -> np.ndarray:
+    """How often each row was drawn in each resample (float64, ready for a BLAS product)."""
+    n_draws, n = idx.shape
+    counts = np.empty((n_draws, n), np.float64)
+    for k in range(n_draws):
+        counts[k] = np.bincount(idx[k], minlength=n)
+    return counts
+
+
+def _scores_of_draws(metric: Metric, rows: np.ndarray, idx: np.ndarray,
+                     counts: np.ndarray | None = None) -> np.ndarray:
     """Score of each resample ``rows[idx[k]]``: one matrix product when the metric is vectorised."""
     score_sums = getattr(metric, "scores_from_sums", None)
     if score_sums is None:
         return np.array([metric.score_from_stats(rows[i]) for i in idx], dtype=np.float64)
-    n_draws, n = idx.shape
-    flat = idx + (np.arange(n_draws) * n)[:, None]
-    counts = np.bincount(flat.ravel(), minlength=n_draws * n).reshape(n_draws, n)
+    if counts is None:
+        counts = _draw_counts(idx)
     return np.asarray(score_sums(counts @ rows), dtype=np.float64)
+
+
+def _resampled_scores(items: Sequence[tuple[Metric, np.ndarray]], n_samples: int,
+                      rng: np.random.Generator) -> list[np.ndarray]:
+    """Scores of every (metric, rows) item under the same ``n_samples`` resamples.
+
+    The resamples are those of ``rng.choice(n, (n_samples, n))``; items must all
+    have ``n`` rows. Chunk ``k`` is counted and scored on a worker thread while
+    chunk ``k + 1`` is drawn.
+    """
+    n = len(items[0][1])
+
+    def score(idx: np.ndarray) -> list[np.ndarray]:
+        vectorised = any(hasattr(m, "scores_from_sums") for m, _ in items)
+        counts = _draw_counts(idx) if vectorised else None
+        return [_scores_of_draws(m, rows, idx, counts) for m, rows in items]
+
+    if _chunk_rows(n, n_samples) >= n_samples:
+        return score(next(resample_indices(n, n_samples, rng)))
+    parts: list[list[np.ndarray]] = []
+    with ThreadPoolExecutor(1) as pool:
+        pending = None
+        for idx in resample_indices(n, n_samples, rng):
+            job = pool.submit(score, idx)
+            if pending is not None:
+                parts.append(pending.result())
+            pending = job
+        if pending is not None:
+            parts.append(pending.result())
+    return [np.concatenate([p[i] for p in parts]) for i in range(len(items))]
 
 
 def _scores_of_mixes(metric: Metric, base: np.ndarray, cand: np.ndarray,
@@ -178,9 +226,7 @@ def bootstrap_scores(metric: Metric, stats: object, n_samples: int = 1000,
     rows = _as_stats(stats)
     if n_samples < 1:
         raise UsageError("bootstrap needs at least one resample")
-    rng = np.random.default_rng(seed)
-    return np.concatenate([_scores_of_draws(metric, rows, idx)
-                           for idx in resample_indices(len(rows), n_samples, rng)])
+    return _resampled_scores([(metric, rows)], n_samples, np.random.default_rng(seed))[0]
 
 
 def bootstrap_ci(metric: Metric, stats: object, n_samples: int = 1000,
@@ -191,6 +237,36 @@ def bootstrap_ci(metric: Metric, stats: object, n_samples: int = 1000,
         UsageError: for empty or non 2-D statistics or ``n_samples < 1``.
     """
     return estimate_ci(bootstrap_scores(metric, stats, n_samples, seed), seed)
+
+
+def bootstrap_cis(items: Sequence[tuple[Metric, object]], n_samples: int = 1000,
+                  seed: int | None = DEFAULT_SEED) -> list[BootstrapCI]:
+    """:func:`bootstrap_ci` of several metrics on the same segments, from one pass of draws.
+
+    Each result equals ``bootstrap_ci(metric, stats, n_samples, seed)``; items
+    with the same number of rows share their draws.
+
+    Raises:
+        UsageError: for empty or non 2-D statistics, or ``n_samples < 1``.
+    """
+    rows = [(metric, _as_stats(stats)) for metric, stats in items]
+    if n_samples < 1:
+        raise UsageError("bootstrap needs at least one resample")
+    results: list[BootstrapCI | None] = [None] * len(rows)
+    for group in _same_length_groups([r for _, r in rows]):
+        scores = _resampled_scores([rows[i] for i in group], n_samples,
+                                   np.random.default_rng(seed))
+        for i, item_scores in zip(group, scores, strict=True):
+            results[i] = estimate_ci(item_scores, seed)
+    return [r for r in results if r is not None]
+
+
+def _same_length_groups(arrays: Sequence[np.ndarray]) -> list[list[int]]:
+    """Indices of the arrays, grouped by number of rows (each group shares its resamples)."""
+    groups: dict[int, list[int]] = {}
+    for i, rows in enumerate(arrays):
+        groups.setdefault(len(rows), []).append(i)
+    return list(groups.values())
 
 
 def _p_value(sample_stats: np.ndarray, real_difference: float) -> float:
@@ -209,11 +285,21 @@ def _pair(baseline: object, candidate: object) -> tuple[np.ndarray, np.ndarray]:
 
 def _paired_draws(metric: Metric, base: np.ndarray, cand: np.ndarray, n_samples: int,
                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    base_parts, cand_parts = [], []
-    for idx in resample_indices(len(base), n_samples, rng):
-        base_parts.append(_scores_of_draws(metric, base, idx))
-        cand_parts.append(_scores_of_draws(metric, cand, idx))
-    return np.concatenate(base_parts), np.concatenate(cand_parts)
+    scores_base, scores_cand = _resampled_scores([(metric, base), (metric, cand)], n_samples, rng)
+    return scores_base, scores_cand
+
+
+def _paired_result(base_score: float, cand_score: float, scores_base: np.ndarray,
+                   scores_cand: np.ndarray, n_samples: int, seed: int | None) -> PairedTestResult:
+    sample_diffs = np.abs(scores_cand - scores_base)
+    p_value = _p_value(sample_diffs - sample_diffs.mean(), abs(base_score - cand_score))
+    return PairedTestResult(
+        method="bootstrap", baseline_score=base_score, candidate_score=cand_score,
+        delta=cand_score - base_score, p_value=p_value,
+        candidate_ci=estimate_ci(scores_cand, seed),
+        delta_ci=estimate_ci(scores_cand - scores_base, seed),
+        n_samples=n_samples, seed=seed,
+    )
 
 
 def paired_bootstrap(metric: Metric, baseline: object, candidate: object,
@@ -224,22 +310,35 @@ def paired_bootstrap(metric: Metric, baseline: object, candidate: object,
     whose centred ``|candidate - baseline|`` exceeds the observed ``|delta|``.
 
     Raises:
-        UsageError: when the two statistics arrays differ in shape or are empty.
+        UsageError: when the two statistics arrays differ in shape or are empty,
+            or ``n_samples < 1``.
     """
-    base, cand = _pair(baseline, candidate)
-    base_score = float(metric.score_from_stats(base))
-    cand_score = float(metric.score_from_stats(cand))
-    rng = np.random.default_rng(seed)
-    scores_base, scores_cand = _paired_draws(metric, base, cand, n_samples, rng)
-    sample_diffs = np.abs(scores_cand - scores_base)
-    p_value = _p_value(sample_diffs - sample_diffs.mean(), abs(base_score - cand_score))
-    return PairedTestResult(
-        method="bootstrap", baseline_score=base_score, candidate_score=cand_score,
-        delta=cand_score - base_score, p_value=p_value,
-        candidate_ci=estimate_ci(scores_cand, seed),
-        delta_ci=estimate_ci(scores_cand - scores_base, seed),
-        n_samples=n_samples, seed=seed,
-    )
+    return paired_bootstraps([(metric, baseline, candidate)], n_samples, seed)[0]
+
+
+def paired_bootstraps(items: Sequence[tuple[Metric, object, object]], n_samples: int = 1000,
+                      seed: int | None = DEFAULT_SEED) -> list[PairedTestResult]:
+    """:func:`paired_bootstrap` of several (metric, baseline, candidate) items, one pass of draws.
+
+    Each result equals ``paired_bootstrap(metric, baseline, candidate, n_samples,
+    seed)``; items with the same number of rows share their draws.
+
+    Raises:
+        UsageError: when statistics differ in shape or are empty, or ``n_samples < 1``.
+    """
+    pairs = [(metric, *_pair(base, cand)) for metric, base, cand in items]
+    if n_samples < 1:
+        raise UsageError("bootstrap needs at least one resample")
+    results: list[PairedTestResult | None] = [None] * len(pairs)
+    for group in _same_length_groups([base for _, base, _ in pairs]):
+        flat = [(pairs[i][0], rows) for i in group for rows in pairs[i][1:]]
+        scores = _resampled_scores(flat, n_samples, np.random.default_rng(seed))
+        for k, i in enumerate(group):
+            metric, base, cand = pairs[i]
+            results[i] = _paired_result(
+                float(metric.score_from_stats(base)), float(metric.score_from_stats(cand)),
+                scores[2 * k], scores[2 * k + 1], n_samples, seed)
+    return [r for r in results if r is not None]
 
 
 def paired_randomization(metric: Metric, baseline: object, candidate: object,

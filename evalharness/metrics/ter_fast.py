@@ -74,29 +74,35 @@ def _fill_rows(words, ref, cost, ops, lo, hi, start):
     n_h = words.shape[0]
     for i in range(start + 1, n_h + 1):
         w = words[i - 1]
-        for j in range(lo[i], hi[i]):
-            if j == 0:
-                cost[i, 0] = cost[i - 1, 0] + COST
-                ops[i, 0] = _DEL
-                continue
-            best = INF
-            best_op = _UNDEF
+        above = cost[i - 1]
+        row = cost[i]
+        row_ops = ops[i]
+        first = lo[i]
+        if first == 0:
+            row[0] = above[0] + COST
+            row_ops[0] = _DEL
+            first = 1
+        left = row[first - 1]
+        for j in range(first, hi[i]):
+            # sacrebleu's preference on ties: diagonal, then deletion, then insertion.
             if w == ref[j - 1]:
-                c = cost[i - 1, j - 1]
-                op = _NOP
+                best = above[j - 1]
+                best_op = _NOP
             else:
-                c = cost[i - 1, j - 1] + COST
-                op = _SUB
-            if best > c:
-                best, best_op = c, op
-            c = cost[i - 1, j] + COST
+                best = above[j - 1] + COST
+                best_op = _SUB
+            if best >= INF:  # an infinite diagonal is never taken (INF > c fails)
+                best = INF
+                best_op = _UNDEF
+            c = above[j] + COST
             if best > c:
                 best, best_op = c, _DEL
-            c = cost[i, j - 1] + COST
+            c = left + COST
             if best > c:
                 best, best_op = c, _INS
-            cost[i, j] = best
-            ops[i, j] = best_op
+            row[j] = best
+            row_ops[j] = best_op
+            left = best
 
 
 @njit(cache=True)
@@ -182,9 +188,10 @@ def _candidate_distance(cand, ref, base_words, base_cost, base_ops, work, lo, hi
     from_work = _common_prefix(work_words, cand, n_h)
     from_base = _common_prefix(base_words, cand, n_h)
     if from_base > from_work:
+        # Cells outside the beam stay infinite/undefined in both matrices.
         for i in range(from_work + 1, from_base + 1):
-            work_cost[i, :] = base_cost[i, :]
-            work_ops[i, :] = base_ops[i, :]
+            work_cost[i, lo[i]:hi[i]] = base_cost[i, lo[i]:hi[i]]
+            work_ops[i, lo[i]:hi[i]] = base_ops[i, lo[i]:hi[i]]
         from_work = from_base
     if from_work < n_h:
         _fill_rows(cand, ref, work_cost, work_ops, lo, hi, from_work)
@@ -301,7 +308,7 @@ def segment_edits(hyp, ref):
     return shifts + base_cost[n_h, n_r]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def batch_edits(hyp_ids, hyp_offsets, ref_ids, ref_offsets):
     """:func:`segment_edits` for many (hypothesis, reference) pairs stored flat.
 
@@ -328,21 +335,24 @@ def pair_edits(pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> np.ndarr
     Returns:
         An int64 array with one edit count per pair.
     """
-    vocab: dict[str, int] = {}
-    hyp_ids: list[int] = []
-    ref_ids: list[int] = []
-    hyp_offsets = [0]
-    ref_offsets = [0]
-    for hyp_words, ref_words in pairs:
-        hyp_ids.extend(vocab.setdefault(w, len(vocab)) for w in hyp_words)
-        ref_ids.extend(vocab.setdefault(w, len(vocab)) for w in ref_words)
-        hyp_offsets.append(len(hyp_ids))
-        ref_offsets.append(len(ref_ids))
-    edits = batch_edits(
-        np.asarray(hyp_ids, np.int64), np.asarray(hyp_offsets, np.int64),
-        np.asarray(ref_ids, np.int64), np.asarray(ref_offsets, np.int64),
-    )
+    from evalharness.metrics.ngram_fast import token_ids
+
+    hyps = [list(h) for h, _ in pairs]
+    refs = [list(r) for _, r in pairs]
+    ids, offsets = token_ids(hyps + refs)
+    return word_list_edits(hyps, refs, ids, offsets)
+
+
+def word_list_edits(hyps: Sequence[list[str]], refs: Sequence[list[str]], ids: np.ndarray,
+                    offsets: np.ndarray) -> np.ndarray:
+    """Edit counts of ``hyps[k]`` against ``refs[k]``, given their word ids.
+
+    ``ids``/``offsets`` are :func:`evalharness.metrics.ngram_fast.token_ids` of
+    ``hyps + refs``. The compiled search releases the GIL; the rare pair it
+    cannot trace goes to sacrebleu's ``translation_edit_rate`` (which raises there).
+    """
+    n = len(hyps)
+    edits = batch_edits(ids, offsets[:n + 1], ids, offsets[n:])
     for k in np.flatnonzero(edits < 0):
-        hyp_words, ref_words = pairs[int(k)]
-        edits[k] = lib_ter.translation_edit_rate(list(hyp_words), list(ref_words))[0]
+        edits[k] = lib_ter.translation_edit_rate(hyps[int(k)], refs[int(k)])[0]
     return edits
