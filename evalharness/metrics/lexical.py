@@ -62,8 +62,9 @@ class LexicalMetric:
     Args:
         n_bootstrap: Bootstrap resamples for ``ci95`` (0 disables it).
         seed: Seed of the bootstrap resampling (sacrebleu's default, 12345).
-        n_jobs: Worker processes for statistics extraction on large inputs;
-            ``None`` uses every core, 1 disables the pool.
+        n_jobs: Cores for statistics extraction: threads for the compiled
+            kernels, worker processes for sacrebleu's own extraction on large
+            inputs; ``None`` uses every core, 1 runs everything on this thread.
         **params: Keyword parameters of the sacrebleu metric class.
 
     Raises:
@@ -366,7 +367,7 @@ def _chunked_rows(n: int, width: int, dtype: Any, chunk_job: Callable[[int, int]
     """
     out = np.empty((n, width), dtype)
     spans = [(a, min(a + CHUNK_SEGMENTS, n)) for a in range(0, n, CHUNK_SEGMENTS)]
-    workers = n_jobs if n_jobs is not None else len(os.sched_getaffinity(0))
+    workers = n_jobs if n_jobs is not None else _usable_cores()
     if workers <= 1 or len(spans) == 1:
         for a, b in spans:
             out[a:b] = chunk_job(a, b)()
@@ -381,6 +382,12 @@ def _chunked_rows(n: int, width: int, dtype: Any, chunk_job: Callable[[int, int]
         for first, last, job in pending:
             out[first:last] = job.result()
     return out
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _map_chunks(fn: Callable[..., list[list[float]]], metric: LexicalMetric, hyps: list[str],
