@@ -117,6 +117,7 @@ def evaluate(
             "metrics": list(metrics),
             "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
             "resegment": opts.resegment,
+            "ref_docids": opts.ref_docids,
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     )
@@ -247,7 +248,9 @@ def build_segments(
     if opts.resegment:
         from evalharness.resegment import resegment_document
 
-        segments = resegment_document(ref_sents, hyp_doc, docids=_read_docids(opts.ref_docids))
+        segments = resegment_document(
+            ref_sents, hyp_doc, docids=_read_docids(opts.ref_docids), docids_path=opts.ref_docids
+        )
     elif ref_doc.is_line_aligned and hyp_doc.is_line_aligned:
         hyp_sents = hyp_doc.segments or ()
         if len(hyp_sents) != len(ref_sents):

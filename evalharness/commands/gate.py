@@ -284,6 +284,7 @@ def suite_evaluate_options(
         metrics=metrics,
         comet=comet,
         resegment=bool(saved.get("resegment", False)),
+        ref_docids=saved.get("ref_docids"),
         bootstrap_samples=int(bootstrap.get("samples", 1000)),
         seed=int(bootstrap.get("seed", 12345)),
         run_checks=run_checks,
