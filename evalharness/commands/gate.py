@@ -44,7 +44,18 @@ def register(subparsers: Any) -> None:
             "3 input error or refused comparison, 4 metric unavailable."
         ),
     )
-    g = p.add_argument_group("what to compare")
+    _add_inputs(p.add_argument_group("what to compare"))
+    _add_thresholds(p.add_argument_group("thresholds (repeatable, comma-separated NAME=VALUE)"))
+    o = p.add_argument_group("outputs")
+    o.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
+    o.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
+    o.add_argument("--json", dest="json_out", metavar="FILE", help="write the JSON verdict here")
+    o.add_argument("--quiet", action="store_true", help="no status lines on stderr")
+    add_comet_arguments(p)
+    p.set_defaults(handler=run)
+
+
+def _add_inputs(g: Any) -> None:
     g.add_argument(
         "--config", metavar="FILE", help=f"run the suites of this file (e.g. {DEFAULT_CONFIG})"
     )
@@ -68,7 +79,9 @@ def register(subparsers: Any) -> None:
     g.add_argument("--metrics", help="comma-separated metrics (default: the baseline's)")
     g.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default 13a)")
     g.add_argument("--lowercase", action="store_true", help="case-insensitive lexical metrics")
-    t = p.add_argument_group("thresholds (repeatable, comma-separated NAME=VALUE)")
+
+
+def _add_thresholds(t: Any) -> None:
     t.add_argument("--min", action="append", metavar="M=V", help="fail if a score is below V")
     t.add_argument("--max", action="append", metavar="M=V", help="fail if a score is above V")
     t.add_argument(
@@ -95,13 +108,6 @@ def register(subparsers: Any) -> None:
         help="resamples of the paired test (default 1000 bootstrap, 10000 ar)",
     )
     t.add_argument("--seed", type=int, help="seed of the paired test (default 12345)")
-    o = p.add_argument_group("outputs")
-    o.add_argument("--junit", metavar="FILE", help="write a JUnit XML report here")
-    o.add_argument("--markdown", metavar="FILE", help="write a Markdown summary here")
-    o.add_argument("--json", dest="json_out", metavar="FILE", help="write the JSON verdict here")
-    o.add_argument("--quiet", action="store_true", help="no status lines on stderr")
-    add_comet_arguments(p)
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, env: Any) -> ExitStatus:
