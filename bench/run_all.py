@@ -6,6 +6,9 @@ time-out, missing file) is reported as FAILED in RESULTS.md with the end of its
 error output; the others still run, and the exit status is 1.
 
 Usage: python bench/run_all.py [--only lexical,ter] [--timeout SECONDS]
+
+``--only`` re-runs some benchmarks and keeps the other results of the existing
+RESULTS.md, marking the re-run ones with their date.
 """
 
 from __future__ import annotations
@@ -40,24 +43,32 @@ def main() -> int:
     args = parser.parse_args()
     chosen = set(args.only.split(",")) if args.only else None
     started = dt.datetime.now().astimezone()
+    previous = _previous_results(HERE / "RESULTS.md") if chosen else {}
     sections: list[str] = []
     summary = [["benchmark", "what", "status", "seconds"]]
     failed = 0
     for script, what in BENCHMARKS:
         name = script.removesuffix(".py")
         if chosen is not None and name not in chosen:
+            if name in previous:  # keep the last result of a benchmark not re-run
+                row, body = previous[name]
+                summary.append(row)
+                sections += [f"## {name}", "", body, ""]
             continue
         print(f"== {script}", flush=True)
         status, seconds, body = _run(HERE / script, args.timeout)
         print(body, flush=True)
         failed += status != "ok"
-        summary.append([f"[{name}](#{name})", what, status, f"{seconds:.0f}"])
+        summary.append([f"[{name}](#{name})", what, f"{status} ({started:%Y-%m-%d %H:%M})"
+                        if chosen else status, f"{seconds:.0f}"])
         sections += [f"## {name}", "", body.strip() or "(no output)", ""]
     header = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` (`bench/run_all.py`) on {started:%Y-%m-%d %H:%M %Z}. "
-        "Every ratio compares two tools measured in the same run on this machine.",
+        f"Written by `make bench` (`bench/run_all.py`) on {started:%Y-%m-%d %H:%M %Z}"
+        + (f" (re-run: {', '.join(sorted(chosen))}; the other results are kept from the"
+           " previous run)" if chosen else "")
+        + ". Every ratio compares two tools measured in the same run on this machine.",
         "",
         f"- Machine: {_cpu_model()}, {os.cpu_count()} CPUs "
         f"({len(os.sched_getaffinity(0))} usable), {_memory_gb():.0f} GB RAM, "
@@ -71,6 +82,24 @@ def main() -> int:
     (HERE / "RESULTS.md").write_text("\n".join(header + sections).rstrip() + "\n", encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}; {failed} failed", flush=True)
     return 1 if failed else 0
+
+
+def _previous_results(path: Path) -> dict[str, tuple[list[str], str]]:
+    """Summary row and section body of each benchmark in an existing RESULTS.md."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    rows: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| [") and len(cells) == 4:
+            rows[cells[0].split("]")[0].lstrip("[")] = cells
+    out = {}
+    for chunk in text.split("\n## ")[1:]:
+        name, _, body = chunk.partition("\n")
+        if name.strip() in rows:
+            out[name.strip()] = (rows[name.strip()], body.strip())
+    return out
 
 
 def _run(path: Path, timeout: float) -> tuple[str, float, str]:
