@@ -25,10 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-# bench/html.py would shadow the standard library's html module, which
-# sacrebleu needs (through tabulate): import sacrebleu before bench/ is on the path.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 import sacrebleu  # noqa: E402
 
 sys.path.insert(0, str(HERE))

@@ -34,9 +34,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# Run as a script, this folder is sys.path[0], and a benchmark module named like
-# a standard-library module (bench/html.py) would shadow it inside sacrebleu.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 import pandas as pd  # noqa: E402
 from sacrebleu.metrics import CHRF  # noqa: E402
 

@@ -31,7 +31,7 @@ BENCHMARKS = [
     ("align.py", "sentence alignment of ~10k-sentence documents"),
     ("errors.py", "error checks: recall, false alarms, cost"),
     ("comet.py", "COMET scorer vs unbabel-comet's comet-score"),
-    ("html.py", "HTML report size and rendering"),
+    ("html_report.py", "HTML report size and rendering"),
 ]
 PACKAGES = ("evalharness", "sacrebleu", "numpy", "numba", "unbabel-comet", "torch", "pandas")
 

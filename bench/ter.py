@@ -18,9 +18,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WMT23 = ROOT.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
-# Run as a script, this folder is sys.path[0], and bench/html.py would then be
-# imported as the standard library's `html` (sacrebleu -> tabulate imports it).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
 
 

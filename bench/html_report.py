@@ -15,7 +15,7 @@ Measured:
   (only segments with findings), a sort (chrF ascending), a text search, and a
   deep link to the last segment.
 
-Usage: python bench/html.py [--segments N] [--loads K]
+Usage: python bench/html_report.py [--segments N] [--loads K]
 """
 
 from __future__ import annotations
@@ -26,15 +26,9 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-# This file is named html.py: keep its folder behind the standard library on
-# sys.path, or ``import html`` (used by tabulate, jinja2's helpers) finds it.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + [_HERE]
-
-from _util import OUT, REPO, WMT, table  # noqa: E402
+from _util import OUT, REPO, WMT, table
 
 sys.path.insert(0, str(REPO))
 
