@@ -160,17 +160,14 @@ def build_context(
     texts: list[tuple[str, tuple[Token, ...]]] = []
     slots: list[tuple[int, str]] = []
     for index, segment in enumerate(segments):
-        long = oversized(segment)
-        ref: tuple[Token, ...] = ()
-        hyp: tuple[Token, ...] = ()
-        if segment.ref and not long and not is_removed_reference(segment):
-            ref = tuple(tokenize(segment.ref_text, sentence_starts(segment.ref)))
+        ref, hyp = side_tokens(segment)
+        if ref is not None:
             texts.append((segment.ref_text, ref))
             slots.append((index, "ref"))
-        if segment.hyp and not long and not is_removed(segment):
-            hyp = tuple(tokenize(segment.hyp_text, sentence_starts(segment.hyp)))
+        if hyp is not None:
             texts.append((segment.hyp_text, hyp))
             slots.append((index, "hyp"))
+        ref, hyp = ref or (), hyp or ()
         ref_tokens.append(ref)
         hyp_tokens.append(hyp)
     lexicon, flags = analyse_document(texts)
@@ -182,12 +179,30 @@ def build_context(
     refs = tuple(found.get((i, "ref"), ()) for i in range(len(segments)))
     hyps = tuple(found.get((i, "hyp"), ()) for i in range(len(segments)))
     links = tuple(
-        link_segment(_segment_names(segments, refs, hyps, i)) for i in range(len(segments))
+        link_segment(segment_names(segments, refs, hyps, i)) for i in range(len(segments))
     )
     return DocumentContext(
         segments, metrics, has_source, lexicon, refs, hyps, links,
         tuple(ref_tokens), tuple(hyp_tokens),
     )
+
+
+def side_tokens(
+    segment: AlignedSegment,
+) -> tuple[tuple[Token, ...] | None, tuple[Token, ...] | None]:
+    """The words of each side that the checks analyse; None for a side they skip."""
+    long = oversized(segment)
+    ref = hyp = None
+    if segment.ref and not long and not is_removed_reference(segment):
+        ref = tuple(tokenize(segment.ref_text, sentence_starts(segment.ref)))
+    if segment.hyp and not long and not is_removed(segment):
+        hyp = tuple(tokenize(segment.hyp_text, sentence_starts(segment.hyp)))
+    return ref, hyp
+
+
+def neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
+    """The segments whose names :func:`segment_names` pools with those of ``index``."""
+    return _neighbours(segments, index)
 
 
 def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
@@ -204,12 +219,13 @@ def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
     return chosen
 
 
-def _segment_names(
+def segment_names(
     segments: Sequence[AlignedSegment],
     refs: Sequence[Sequence[Entity]],
     hyps: Sequence[Sequence[Entity]],
     index: int,
 ) -> SegmentNames:
+    """The names of segment ``index`` and of its neighbours, ready to link."""
     around = _neighbours(segments, index)
     return SegmentNames(
         ref=refs[index],

@@ -71,6 +71,7 @@ class OmissionCheck:
     """Reference content missing from the hypothesis."""
 
     id = "omission"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """A finding for a reference-only segment, or for one-sided stretches."""
@@ -107,6 +108,7 @@ class AdditionCheck:
     """Hypothesis content with no counterpart in the reference."""
 
     id = "addition"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """A finding for a hypothesis-only segment, or for one-sided stretches."""

@@ -93,19 +93,28 @@ def build_lexicon(texts: Iterable[tuple[str, Sequence[int]]]) -> DocumentLexicon
     )[0]
 
 
+def lower_words(tokenized: Iterable[tuple[str, Sequence[Token]]]) -> frozenset[str]:
+    """Folded words written in lower case somewhere in ``tokenized``."""
+    return frozenset(t.folded for _, tokens in tokenized for t in tokens if not t.capitalised)
+
+
 def analyse_document(
     tokenized: Sequence[tuple[str, Sequence[Token]]],
+    lower: frozenset[str] | None = None,
 ) -> tuple[DocumentLexicon, list[list[bool]]]:
     """The document's :class:`DocumentLexicon` and, per text, its headline flags.
 
     Args:
         tokenized: ``(text, tokens)`` for every segment side.
+        lower: The whole document's :func:`lower_words` when ``tokenized`` is
+            only part of it (default: those of ``tokenized``).
 
     Returns:
         The lexicon, and for each text one flag per token (True inside a
         title-case sentence), to pass on to :func:`extract_entities`.
     """
-    lower = frozenset(t.folded for _, tokens in tokenized for t in tokens if not t.capitalised)
+    if lower is None:
+        lower = lower_words(tokenized)
     inside: set[str] = set()
     persons: set[str] = set()
     flags: list[list[bool]] = []

@@ -34,6 +34,7 @@ class EntityCheck:
     """Reference names rendered as a different name (swap) or not rendered at all."""
 
     id = "entity"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """Findings for swapped and missing names of the segment."""
@@ -81,6 +82,7 @@ class NameCheck:
     """Names rendered with a spelling error, a transliteration variant or lost diacritics."""
 
     id = "name"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """One finding per reference word rendered with a different spelling."""

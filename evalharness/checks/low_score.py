@@ -53,10 +53,16 @@ class LowScoreCheck:
     """Segments whose metric score is an outlier at the bottom of the document."""
 
     id = "low_score"
+    per_segment = True
     any_length = True
+
+    def prepare(self, context: DocumentContext) -> None:
+        """Compute the document's score table once (before the segments are shared out)."""
+        context.remember("low_score", lambda: _low_scores(context))
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """A finding when this segment's score is far below the document's."""
+        self.prepare(context)
         table = context.remember("low_score", lambda: _low_scores(context))
         found = table.get(context.index(segment))
         return [found] if found is not None else []

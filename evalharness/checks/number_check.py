@@ -69,6 +69,7 @@ class NumberCheck:
     """Changed, missing and added numbers, amounts, dates and codes."""
 
     id = "number"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """Findings for the numbers of one aligned segment."""

@@ -86,6 +86,7 @@ class UntranslatedCheck:
     """Source-language text in the hypothesis."""
 
     id = "untranslated"
+    per_segment = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
         """Findings for foreign-script runs and copied source words."""

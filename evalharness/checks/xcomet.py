@@ -53,6 +53,7 @@ class XCometCheck:
     """xCOMET error spans (only when the COMET model produced them)."""
 
     id = "xcomet"
+    per_segment = True
     any_length = True
 
     def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:

@@ -1,0 +1,51 @@
+"""The checks over chunks on forked workers find exactly what the serial run finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evalharness.checks import find_errors, line_segments
+from evalharness.checks.parallel import worker_count
+from evalharness.metrics import get_metric
+
+WMT = Path("/work/shared/data/metric_vectors/wmt23_zhen_generaltest_full")
+
+
+def _lines(name: str, count: int) -> list[str]:
+    path = WMT / name
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    return path.read_text(encoding="utf-8").splitlines()[:count]
+
+
+@pytest.mark.skipif(worker_count() < 2, reason="needs fork and two cores")
+def test_parallel_findings_equal_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    import evalharness.checks.parallel as chunked
+
+    monkeypatch.setattr(chunked, "CHUNK_SEGMENTS", 300)  # many chunk boundaries
+    refs = _lines("generaltest2023.zh-en.ref.refA.en", 2500)
+    hyps = _lines("generaltest2023.zh-en.hyp.GPT4-5shot.en", 2500)
+    # Empty lines make 1-0 and 0-1 segments, whose neighbours cross chunk boundaries.
+    for index in range(0, len(refs), 97):
+        refs[index] = ""
+    for index in range(50, len(hyps), 89):
+        hyps[index] = ""
+    segments = line_segments(refs, hyps)
+    metrics = {"chrf": get_metric("chrf").compute(hyps, refs)}
+    serial = find_errors(segments, metrics, workers=1)
+    parallel = find_errors(segments, metrics, workers=2, parallel_min_segments=10)
+    assert sum(len(found) for found in serial) > 100
+    assert parallel == serial
+
+
+def test_small_documents_stay_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    import evalharness.checks.base as base
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked for a small document")
+
+    monkeypatch.setattr(base, "run_parallel", refuse)
+    segments = line_segments(["The cat sat."], ["The dog sat."])
+    assert len(find_errors(segments, {}, workers=2)) == 1
