@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +28,7 @@ import pytest
 from evalharness.cli import run_cli
 from evalharness.errors import ExitStatus, InputError, MetricUnavailableError, UsageError
 from evalharness.metrics import comet as comet_metric
+from evalharness.metrics import comet_hub
 from evalharness.metrics.comet import CometMetric, import_comet, quiet_libraries
 from evalharness.metrics.comet_bundle import read_manifest, write_bundle
 from evalharness.metrics.comet_models import resolve_model
@@ -66,9 +69,15 @@ def triples(src: list[str] | None, mt: list[str], ref: list[str] | None) -> list
     return out
 
 
-def test_parity_with_unbabel_comet_predict(tiny_comet: Path) -> None:
+@pytest.fixture(scope="module")
+def predicted(tiny_comet: Path) -> Any:
+    """unbabel-comet's fp32 ``predict`` of the tiny model on (SRC, MT, REF)."""
+    return comet_predict(tiny_comet, triples(SRC, MT, REF))
+
+
+def test_parity_with_unbabel_comet_predict(tiny_comet: Path, predicted: Any) -> None:
     result = metric(tiny_comet).compute(MT, REF, SRC)
-    expected = comet_predict(tiny_comet, triples(SRC, MT, REF))
+    expected = predicted
     assert np.max(np.abs(np.array(result.segment_scores) - expected.scores)) <= 1e-6
     assert result.score == pytest.approx(expected.system_score, abs=1e-6)
     assert result.stats.shape == (len(MT), 1)
@@ -78,6 +87,53 @@ def test_parity_with_unbabel_comet_predict(tiny_comet: Path) -> None:
     )
     assert result.extra["segments_scored"] == len(MT)
     assert result.extra["truncated"] == 0
+
+
+def test_evaluate_command_matches_predict_then_reruns_from_the_cache(
+    tiny_comet: Path, predicted: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {}
+    for name, lines in (("src", SRC), ("ref", REF), ("hyp", MT)):
+        files[name] = tmp_path / f"{name}.txt"
+        files[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    argv = ["evaluate", "--format", "lines", "--src", str(files["src"]), "--ref",
+            str(files["ref"]), "--hyp", str(files["hyp"]), "--metrics", "comet", "--comet-model",
+            str(tiny_comet), "--cache", str(tmp_path / "cache"), "--quiet", "--no-checks"]  # fmt: skip
+
+    def evaluate(report: Path) -> dict[str, Any]:
+        done = run_cli([*argv, "--json", str(report)])
+        assert done.exit_status == ExitStatus.SUCCESS, done.stderr
+        system = json.loads(report.read_text(encoding="utf-8"))["systems"][0]
+        scores = [segment["scores"]["comet"] for segment in system["segments"]]
+        return {**system["metrics"]["comet"], "segment_scores": scores}
+
+    first = evaluate(tmp_path / "first.json")
+    assert np.max(np.abs(np.array(first["segment_scores"]) - predicted.scores)) <= 1e-6
+    assert (first["status"], first["mode"], first["segments_scored"]) == ("ok", "src+mt+ref", 40)
+
+    def no_load(*_: Any) -> None:
+        raise AssertionError("model loaded although every triple is cached")
+
+    monkeypatch.setattr(comet_metric, "load_comet_model", no_load)
+    again = evaluate(tmp_path / "again.json")
+    assert (again["segments_scored"], again["segments_cached"]) == (0, 40)
+    assert again["segment_scores"] == first["segment_scores"]
+
+
+def test_seed_pair_in_document_format_without_source(tiny_comet: Path, tmp_path: Path) -> None:
+    report = tmp_path / "bbc.json"
+    done = run_cli(
+        ["evaluate", "--ref", str(REPO / "references" / "bbc.md"), "--hyp",
+         str(REPO / "hypotheses" / "bbc-garbled.txt"), "--metrics", "bleu,comet",
+         "--comet-model", str(tiny_comet), "--no-cache", "--quiet", "--no-checks",
+         "--json", str(report)]
+    )  # fmt: skip
+    assert done.exit_status == ExitStatus.SUCCESS, done.stderr
+    system = json.loads(report.read_text(encoding="utf-8"))["systems"][0]
+    comet = system["metrics"]["comet"]
+    assert (comet["status"], comet["mode"]) == ("ok", "src=ref+mt+ref")
+    assert comet["segments_scored"] == len(system["segments"]) > 30
+    assert all(np.isfinite(s["scores"]["comet"]) for s in system["segments"])
 
 
 def test_reference_serves_as_source_without_src(tiny_comet: Path) -> None:
@@ -295,6 +351,7 @@ def test_fetch_from_the_hub_then_score_offline(
     dest = tmp_path / "bundle"
     with monkeypatch.context() as online:
         online.delenv("HF_HUB_OFFLINE")
+        online.setattr(comet_hub, "hub_unreachable", lambda: None)
         online.setattr(huggingface_hub, "snapshot_download", fake_hub)
         done = run_cli(["comet", "fetch", "Unbabel/tiny-comet", "--to", str(dest)])
     assert done.exit_status == ExitStatus.SUCCESS, done.stderr
@@ -395,11 +452,122 @@ def test_download_failures_keep_their_cause(
 
     monkeypatch.delenv("HF_HUB_OFFLINE")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setattr(comet_hub, "hub_unreachable", lambda: None)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_snapshot)
     with pytest.raises(MetricUnavailableError) as info:
         metric("Unbabel/wmt22-cometkiwi-da").resolve()
     assert cause in info.value.cause and fix in info.value.fix
+    assert "HF_HUB_OFFLINE" not in info.value.fix.replace("HF_HUB_OFFLINE=1 skips", "")
     assert info.value.__cause__ is error
+
+
+def _no_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import huggingface_hub
+
+    def cache_only(*_: Any, local_files_only: bool = False, **__: Any) -> str:
+        if local_files_only:
+            raise huggingface_hub.errors.LocalEntryNotFoundError("not cached")
+        raise AssertionError("a download was attempted after the probe failed")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", cache_only)
+
+
+def _online(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, endpoint: str) -> None:
+    """Downloads allowed, an empty HF cache, the Hub at ``endpoint``, no proxy, no probe memo."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_ETAG_TIMEOUT"):
+        monkeypatch.delenv(var, raising=False)
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty"))
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    monkeypatch.setattr(comet_hub, "_PROBES", {})
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_unreachable_hub_fails_fast_with_a_network_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _online(monkeypatch, tmp_path, f"http://127.0.0.1:{_closed_port()}")
+    _no_downloads(monkeypatch)
+    probes: list[str] = []
+    real_probe = comet_hub._probe
+    monkeypatch.setattr(comet_hub, "_probe", lambda *a: probes.append(a[0]) or real_probe(*a))
+    started = time.perf_counter()
+    with pytest.raises(MetricUnavailableError) as info:
+        metric("Unbabel/wmt22-comet-da").resolve()
+    assert time.perf_counter() - started < 3
+    error = info.value
+    assert "cannot reach the Hugging Face Hub at http://127.0.0.1:" in error.cause
+    assert "ConnectionRefusedError" in error.cause and "has no copy" in error.cause
+    assert "evalharness comet fetch Unbabel/wmt22-comet-da" in error.fix
+    assert "unset" not in error.fix and "HF_HUB_OFFLINE=1 skips" in error.fix
+    with pytest.raises(MetricUnavailableError):  # the answer is remembered: no second probe
+        metric("Unbabel/wmt22-cometkiwi-da").resolve()
+    assert len(probes) == 1
+
+
+def test_hub_probe_is_bounded_when_dns_hangs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _online(monkeypatch, tmp_path, "https://hub.invalid")
+    monkeypatch.setenv("HF_HUB_ETAG_TIMEOUT", "0.3")
+    _no_downloads(monkeypatch)
+
+    def silent_dns(*_: Any, **__: Any) -> None:
+        time.sleep(3)
+        raise socket.gaierror(-3, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", silent_dns)
+    started = time.perf_counter()
+    with pytest.raises(MetricUnavailableError, match=r"no answer from hub\.invalid within 0\.3 s"):
+        metric("Unbabel/wmt22-comet-da").resolve()
+    assert time.perf_counter() - started < 2
+
+
+def test_hub_probe_counts_any_http_answer_as_reachable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import http.server
+    import threading
+
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:  # noqa: N802 - the http.server hook
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), NotFound)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        _online(monkeypatch, tmp_path, f"http://127.0.0.1:{server.server_port}")
+        assert comet_hub.hub_unreachable() is None
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_offline_message_names_the_switch_that_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _online(monkeypatch, tmp_path, "https://hub.invalid")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    with pytest.raises(MetricUnavailableError) as info:
+        metric("Unbabel/wmt22-comet-da").resolve()
+    assert "(TRANSFORMERS_OFFLINE is set)" in info.value.cause
+    assert "or unset TRANSFORMERS_OFFLINE to download" in info.value.fix
+    assert "HF_HUB_OFFLINE" not in str(info.value)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE")
+    with pytest.raises(MetricUnavailableError) as info:  # downloads off by the caller
+        resolve_model("Unbabel/wmt22-comet-da", download=False)
+    assert "downloads are off (not allowed here)" in info.value.cause
+    assert "unset" not in info.value.fix and "OFFLINE" not in str(info.value)
 
 
 def _corrupt_copies(ckpt: Path, tmp_path: Path) -> dict[str, Path]:
@@ -535,3 +703,28 @@ def test_resolved_models_are_found_by_file_directory_and_bundle(
         resolve_model(str(tmp_path / "missing.ckpt"))
     with pytest.raises(MetricUnavailableError, match="not a COMET model directory"):
         resolve_model(str(tmp_path))
+
+
+def test_cpu_only_torch_is_recognised_without_importing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    package = tmp_path / "torch"
+    package.mkdir()
+    spec = importlib.machinery.ModuleSpec("torch", None, is_package=True)
+    spec.submodule_search_locations = [str(package)]
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: spec if name == "torch" else real_find_spec(name, *a),
+    )
+    monkeypatch.setitem(sys.modules, "torch", None)  # importing torch now fails
+    version = "from typing import Optional\ncuda: Optional[str] = {}\nhip: Optional[str] = None\n"
+    (package / "version.py").write_text(version.format("None"), encoding="utf-8")
+    assert comet_metric.cuda_available() is False
+    (package / "version.py").write_text(version.format("'12.4'"), encoding="utf-8")
+    with pytest.raises(ImportError):  # a CUDA build: only torch itself can tell
+        comet_metric.cuda_available()

@@ -21,11 +21,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import pickle
+import re
 import sys
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -141,9 +143,7 @@ class CometMetric:
             from evalharness.metrics.comet_ray import ray_runtime
 
             return ray_runtime(self.options)
-        import torch
-
-        cuda = torch.cuda.is_available()
+        cuda = self.options.gpus != 0 and cuda_available()
         gpus = self.options.gpus if self.options.gpus is not None else int(cuda)
         if gpus > 0 and not cuda:
             raise UsageError(f"--gpus {gpus} asked for, but torch sees no CUDA device")
@@ -321,6 +321,30 @@ def load_comet_model(model: ResolvedModel, runtime: Runtime) -> Any:
             stacklevel=2,
         )
     return net.eval().to(device=runtime.device, dtype=dtype)
+
+
+def cuda_available() -> bool:
+    """``torch.cuda.is_available()``, without importing torch when it is a CPU-only build.
+
+    A CPU build says so in ``torch/version.py`` (``cuda`` and ``hip`` are None);
+    reading that file instead of importing torch saves about a second on a
+    rerun whose scores all come from the cache.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("torch")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            text = (Path(location) / "version.py").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if all(
+            re.search(rf"^{name}\s*(:[^=\n]*)?=\s*None\s*$", text, re.M) for name in ("cuda", "hip")
+        ):
+            return False
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 def score_samples(

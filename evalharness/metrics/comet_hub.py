@@ -1,23 +1,33 @@
 """The Hugging Face Hub side of COMET models: cache location, offline mode, downloads.
 
 Everything is read from the environment at call time (``HF_HOME``, ``HF_HUB_CACHE``,
-``HF_HUB_OFFLINE``), so a test or a CI job can change it after import. The local
-cache is always tried first; a failed download becomes a
+``HF_HUB_OFFLINE``, ``HF_ENDPOINT``), so a test or a CI job can change it after
+import. The local cache is always tried first. Before a download, one bounded
+probe of the Hub (:func:`hub_unreachable`) tells a machine without network in
+at most a few seconds, where the Hub client itself could wait on DNS or on a
+silent connection for much longer. A failed download becomes a
 :class:`~evalharness.errors.MetricUnavailableError` that says why (gated model
-without a token, no network, full disk, unknown name) with the cause chained.
+without a token, no network, full disk, unknown name) with the cause chained,
+and a fix that matches the cause.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from evalharness.errors import MetricUnavailableError
 
 GATED_NOTE = "CometKiwi and xCOMET models are gated and licensed CC BY-NC-SA 4.0 (non-commercial)"
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+# Seconds the Hub probe may take (DNS, connection, answer) unless HF_HUB_ETAG_TIMEOUT is set.
+PROBE_SECONDS = 4.0
 _TRUE = {"1", "true", "yes", "on"}
+_PROBES: dict[str, str | None] = {}  # endpoint -> why it is unreachable (None: it answered)
 
 
 def unavailable(model: str, cause: str, fix: str = "") -> MetricUnavailableError:
@@ -39,12 +49,69 @@ def hub_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base).expanduser() / "huggingface" / "hub"
 
 
+def offline_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The variables among ``HF_HUB_OFFLINE`` and ``TRANSFORMERS_OFFLINE`` that forbid downloads."""
+    env = os.environ if environ is None else environ
+    return [v for v in OFFLINE_VARIABLES if env.get(v, "").strip().lower() in _TRUE]
+
+
 def hub_offline(environ: Mapping[str, str] | None = None) -> bool:
     """True when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) forbids downloads."""
-    env = os.environ if environ is None else environ
-    return any(
-        env.get(v, "").strip().lower() in _TRUE for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-    )
+    return bool(offline_variables(environ))
+
+
+def hub_endpoint() -> str:
+    """The Hub's address: ``HF_ENDPOINT`` now, else what huggingface_hub was configured with."""
+    if os.environ.get("HF_ENDPOINT"):
+        return os.environ["HF_ENDPOINT"].rstrip("/")
+    from huggingface_hub import constants
+
+    return str(constants.ENDPOINT).rstrip("/")
+
+
+def probe_seconds() -> float:
+    """How long the Hub probe may take: ``HF_HUB_ETAG_TIMEOUT`` if set, else :data:`PROBE_SECONDS`."""
+    try:
+        return max(0.1, float(os.environ["HF_HUB_ETAG_TIMEOUT"]))
+    except (KeyError, ValueError):
+        return PROBE_SECONDS
+
+
+def hub_unreachable() -> str | None:
+    """Why the Hub cannot be reached from here, or None when it answers.
+
+    One HEAD request to the endpoint (through the same proxy settings as the
+    Hub client), bounded as a whole by :func:`probe_seconds` on a daemon
+    thread, since DNS look-ups have no timeout of their own. Any HTTP answer,
+    even an error status, counts as reachable. The result is remembered for
+    the process, so the model and its encoder are not probed twice.
+    """
+    endpoint = hub_endpoint()
+    if endpoint not in _PROBES:
+        _PROBES[endpoint] = _probe(endpoint, probe_seconds())
+    return _PROBES[endpoint]
+
+
+def _probe(endpoint: str, seconds: float) -> str | None:
+    import socket
+
+    import requests
+
+    host = urlsplit(endpoint).hostname or endpoint
+    outcome: list[str | None] = []
+
+    def attempt() -> None:
+        try:
+            requests.head(endpoint, timeout=seconds, allow_redirects=False)
+            outcome.append(None)
+        except Exception as exc:  # noqa: BLE001 - any failure means no usable connection
+            dns = any(isinstance(e, socket.gaierror) for e in _chain(exc))
+            outcome.append(f"{'DNS look-up failed, ' if dns else ''}{_root_cause(exc)}")
+
+    worker = threading.Thread(target=attempt, name="evalharness-hub-probe", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return outcome[0] if outcome else f"no answer from {host} within {seconds:g} s"
 
 
 def hub_snapshot(
@@ -82,11 +149,20 @@ def hub_snapshot(
         pass
     what = f"encoder {repo} (named inside {model}'s checkpoint)" if repo != model else repo
     if not download:
+        switches = " and ".join(offline_variables())
         raise unavailable(
             model,
             f"{what} is not in the local Hugging Face cache ({cache}) and downloads are "
-            f"off ({_offline_reason()})",
-            _fetch_fix(model),
+            f"off ({f'{switches} is set' if switches else 'not allowed here'})",
+            _fetch_fix(model, f"or unset {switches} to download" if switches else ""),
+        )
+    unreachable = hub_unreachable()
+    if unreachable is not None:
+        raise unavailable(
+            model,
+            f"cannot reach the Hugging Face Hub at {hub_endpoint()} ({unreachable}) to download "
+            f"{what}, and the local Hugging Face cache ({cache}) has no copy",
+            _fetch_fix(model, _NETWORK_FIX),
         )
     try:
         snap = Path(snapshot_download(repo, cache_dir=cache, allow_patterns=allow))
@@ -100,15 +176,18 @@ def hub_snapshot(
     return snap
 
 
-def _offline_reason() -> str:
-    return "HF_HUB_OFFLINE is set" if hub_offline() else "offline"
+_NETWORK_FIX = (
+    "or give this machine access to the Hub (HTTPS_PROXY for a proxy); "
+    "HF_HUB_OFFLINE=1 skips the attempt on machines that never have network"
+)
 
 
-def _fetch_fix(model: str) -> str:
-    return (
+def _fetch_fix(model: str, alternative: str = "") -> str:
+    fix = (
         f"on a machine with network run `evalharness comet fetch {model} --to DIR`, copy DIR "
-        "here and pass `--comet-model DIR`; or unset HF_HUB_OFFLINE to download"
+        "here and pass `--comet-model DIR`"
     )
+    return f"{fix}; {alternative}" if alternative else fix
 
 
 def hub_failure(exc: BaseException, repo: str, model: str, cache: Path) -> MetricUnavailableError:
@@ -140,7 +219,7 @@ def hub_failure(exc: BaseException, repo: str, model: str, cache: Path) -> Metri
         return unavailable(
             model,
             f"cannot reach the Hugging Face Hub to download {repo} ({detail}) and the local cache {cache} has no copy",
-            _fetch_fix(model),
+            _fetch_fix(model, _NETWORK_FIX),
         )
     return unavailable(model, f"downloading {repo} failed: {type(exc).__name__}: {detail}")
 

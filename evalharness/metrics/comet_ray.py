@@ -173,7 +173,15 @@ class RayScorer:
                 raise cause from exc
             raise MetricUnavailableError(
                 "comet",
-                f"a Ray COMET worker failed: {type(exc).__name__}: {str(exc)[:500]}",
+                f"a Ray COMET worker failed: {type(exc).__name__}: {worker_error(str(exc))}",
                 "check that every node has evalharness[comet] installed and can read the model "
                 "(a bundle on shared storage, or a Hub name each node can download)",
             ) from exc
+
+
+def worker_error(text: str) -> str:
+    """The gist of a remote traceback: its first line and its last lines, where the error is."""
+    lines = [line.rstrip() for line in text.splitlines() if line.strip(" ^~")]
+    if len(lines) <= 4:
+        return " ".join(line.strip() for line in lines)[:1000]
+    return f"{lines[0].strip()[:300]} ... {' '.join(line.strip() for line in lines[-3:])[:700]}"
