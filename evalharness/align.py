@@ -296,8 +296,11 @@ def align_by_position(
     ref: Sequence[Sentence],
     hyp: Sequence[Sentence],
     src: Sequence[Sentence] | None = None,
+    first_id: int = 0,
 ) -> tuple[AlignedSegment, ...]:
     """Pair line-aligned inputs one to one (segment k = line k of each side).
+
+    Segment ids start at ``first_id`` (for callers that pair a long file in chunks).
 
     Raises:
         InputError: if the sides have different numbers of segments.
@@ -310,7 +313,7 @@ def align_by_position(
     sims = _similarities([s.text for s in ref], [s.text for s in hyp])
     return tuple(
         AlignedSegment(
-            id=k,
+            id=first_id + k,
             ref=(ref[k],),
             hyp=(hyp[k],),
             src=(src[k],) if src is not None else (),

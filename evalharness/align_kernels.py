@@ -40,7 +40,7 @@ def _features(texts: Sequence[str]) -> _Features:
     return _Features(keys, counts, indptr, totals, lengths.astype(np.float64))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _extract_ngrams(cps, offsets, order):  # type: ignore[no-untyped-def,unused-ignore]
     n_texts = len(offsets) - 1
     bound = 0
@@ -108,7 +108,7 @@ def _f1(overlap, tot_a, tot_b):  # type: ignore[no-untyped-def,unused-ignore]
     return 2.0 * prec * rec / (prec + rec)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _pair_similarities(ka, ca, pa, ta, kb, cb, pb, tb, ia, ib):  # type: ignore[no-untyped-def,unused-ignore]
     sims = np.zeros(len(ia), dtype=np.float64)
     ov = np.zeros(ta.shape[1], dtype=np.int64)

@@ -7,6 +7,7 @@ the reports are views of the :class:`~evalharness.run.RunResult` it returns.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -275,18 +276,26 @@ ALIGN_CHUNK = 4096
 def align_lines(
     ref_sents: Sequence[Sentence], hyp_sents: Sequence[Sentence]
 ) -> tuple[AlignedSegment, ...]:
-    """Pair line-aligned segments one to one, in chunks (memory stays bounded)."""
+    """Pair line-aligned segments one to one, in chunks (memory stays bounded).
+
+    Chunks run on threads: the similarity kernels release the GIL.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from evalharness import align
 
     if len(ref_sents) <= ALIGN_CHUNK:
         return align.align_by_position(ref_sents, hyp_sents)
-    segments: list[AlignedSegment] = []
-    for start in range(0, len(ref_sents), ALIGN_CHUNK):
-        chunk = align.align_by_position(
-            ref_sents[start : start + ALIGN_CHUNK], hyp_sents[start : start + ALIGN_CHUNK]
-        )
-        segments += chunk if start == 0 else [replace(s, id=s.id + start) for s in chunk]
-    return tuple(segments)
+    if len(ref_sents) != len(hyp_sents):
+        align.align_by_position(ref_sents, hyp_sents)  # raises the usual InputError
+
+    def chunk(start: int) -> tuple[AlignedSegment, ...]:
+        end = start + ALIGN_CHUNK
+        return align.align_by_position(ref_sents[start:end], hyp_sents[start:end], first_id=start)
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        parts = pool.map(chunk, range(0, len(ref_sents), ALIGN_CHUNK))
+        return tuple(s for part in parts for s in part)
 
 
 def _attach_source(

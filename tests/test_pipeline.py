@@ -173,3 +173,15 @@ def test_report_segments_equal_segment_to_dict(wmt_run) -> None:  # type: ignore
         assert entries[i] == expected
         assert [type(v) for v in entries[i]["stats"]["ter"]] == [float, float]
         assert [type(v) for v in entries[i]["stats"]["bleu"]] == [int] * 10
+
+
+def test_long_line_files_are_paired_in_chunks_exactly_as_in_one_piece() -> None:
+    from evalharness.align import align_by_position
+    from evalharness.pipeline import ALIGN_CHUNK, align_lines
+
+    refs = read_lines(REF) * 3
+    hyps = read_lines(WMT / "generaltest2023.zh-en.hyp.NLLB_Greedy.en") * 3
+    assert len(refs) > 1.4 * ALIGN_CHUNK  # more than one chunk, the last one partial
+    ref = [Sentence(t, 0, len(t), i + 1) for i, t in enumerate(refs)]
+    hyp = [Sentence(t, 0, len(t), i + 1) for i, t in enumerate(hyps)]
+    assert align_lines(ref, hyp) == align_by_position(ref, hyp)
