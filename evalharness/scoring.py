@@ -65,7 +65,10 @@ def score_segments(
 
 def unavailable_result(name: str, exc: MetricUnavailableError) -> MetricResult:
     """The report entry of a metric that could not be computed (never a fake score)."""
-    reason = exc.cause + (f" Fix: {exc.fix}" if exc.fix else "")
+    cause = exc.cause.rstrip()
+    if exc.fix:
+        cause = cause if cause.endswith((".", "!", "?")) else cause + "."
+    reason = cause + (f" Fix: {exc.fix}" if exc.fix else "")
     return MetricResult(
         name=name,
         score=None,
