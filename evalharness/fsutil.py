@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -13,6 +14,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
     The parent directory is created when missing. On any error the temporary
     file is removed and ``path`` keeps its previous content (or stays absent).
+    """
+    atomic_write_chunks(path, [data])
+
+
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> None:
+    """Stream ``chunks`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    Memory stays at one chunk; a reader sees the old file or the whole new one.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -23,7 +32,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

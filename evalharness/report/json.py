@@ -6,12 +6,9 @@ added. Floats keep full precision.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
-import os
-import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -22,6 +19,7 @@ import numpy as np
 
 from evalharness import __version__
 from evalharness.errors import InputError
+from evalharness.fsutil import atomic_write_chunks
 from evalharness.types import AlignedSegment, MetricResult
 
 if TYPE_CHECKING:
@@ -270,27 +268,10 @@ def _dump(value: Any, indent: int | None = None) -> str:
 def write_json(report: Mapping[str, Any], path: str | Path) -> None:
     """Write the report atomically, streaming it (memory stays at one piece of text).
 
-    As :func:`evalharness.fsutil.atomic_write_bytes`: a temporary file in the
-    target directory, fsync, then an atomic rename; on error the target keeps
+    See :func:`evalharness.fsutil.atomic_write_chunks`: on error the target keeps
     its previous content.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            for piece in iter_dumps(report):
-                handle.write(piece.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write_chunks(path, (piece.encode("utf-8") for piece in iter_dumps(report)))
 
 
 def read_report(path: str | Path) -> dict[str, Any]:
