@@ -145,6 +145,12 @@ def test_hypothesis_identical_to_the_source_is_critical() -> None:
     assert finding.severity == "critical"
 
 
+def test_punctuation_or_numbers_alone_are_never_untranslated() -> None:
+    # A segment that is only a closing quote or a year reads the same in every language.
+    assert untranslated("”", "\u201d.", "”") == ()
+    assert untranslated("2023年", "2023.", "2023") == ()
+
+
 def test_names_shared_by_source_and_reference_are_not_untranslated() -> None:
     src = "Angela Merkel besuchte Paris."
     assert untranslated(src, "Angela Merkel visited Paris.", "Angela Merkel went to Paris.") == ()
