@@ -286,8 +286,6 @@ def align_lines(
 
     if len(ref_sents) <= ALIGN_CHUNK:
         return align.align_by_position(ref_sents, hyp_sents)
-    if len(ref_sents) != len(hyp_sents):
-        align.align_by_position(ref_sents, hyp_sents)  # raises the usual InputError
 
     def chunk(start: int) -> tuple[AlignedSegment, ...]:
         end = start + ALIGN_CHUNK

@@ -17,6 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import comet_tiny  # noqa: E402
 
+import evalharness  # noqa: E402
+from evalharness.run import SystemResult  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _offline_and_private_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
@@ -77,3 +82,15 @@ def tiny_referenceless(comet_root: Path) -> Path:
 def comet_cache_dir(tmp_path: Path) -> Path:
     """A fresh, empty COMET score cache directory."""
     return tmp_path / "comet-cache"
+
+
+@pytest.fixture(scope="session")
+def seed_system() -> SystemResult:
+    """The seed pair through the real pipeline (BLEU, chrF, TER and the checks), run once."""
+    run = evalharness.evaluate(
+        REPO / "references" / "bbc.md",
+        [REPO / "hypotheses" / "bbc-garbled.txt"],
+        metrics=["bleu", "chrf", "ter"],
+        bootstrap_samples=10,
+    )
+    return run.systems[0]

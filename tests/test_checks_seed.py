@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-import evalharness
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def seed():
-    run = evalharness.evaluate(
-        ROOT / "references" / "bbc.md",
-        [ROOT / "hypotheses" / "bbc-garbled.txt"],
-        metrics=["bleu", "chrf", "ter"],
-        bootstrap_samples=10,
-    )
-    system = run.systems[0]
+def seed(seed_system):  # type: ignore[no-untyped-def]
     return [
         (segment, finding)
-        for segment, found in zip(system.segments, system.findings, strict=True)
+        for segment, found in zip(seed_system.segments, seed_system.findings, strict=True)
         for finding in found
     ]
 

@@ -314,3 +314,17 @@ def test_longform_hypothesis_is_split_into_many_sentences() -> None:
     spans = split_text(text)
     assert_spans_cover(text, spans)
     assert len(spans) > 10 * len(text.strip().split("\n"))
+
+
+def test_splitting_never_downloads_or_reads_nltk_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"nltk data access: {args!r}")
+
+    monkeypatch.setattr(nltk, "download", refuse)
+    monkeypatch.setattr(nltk.data, "load", refuse)
+    monkeypatch.setattr(nltk.data, "find", refuse)
+    doc = load_document(ROOT / "references" / "bbc.md", "markdown", "ref")
+    sentences = split_sentences(clean_document(doc))
+    assert len(sentences) > 20

@@ -59,9 +59,11 @@ hypotheses into reference segments instead."""
 
 def oversized(segment: AlignedSegment) -> bool:
     """True when the checks that compare words pairwise skip ``segment``."""
-    return bool(segment.ref and segment.hyp) and max(
-        len(segment.ref_text), len(segment.hyp_text)
-    ) > MAX_SEGMENT_CHARS
+    if not (segment.ref and segment.hyp):
+        return False
+    # The length of ref_text / hyp_text (sentences joined by one space), without joining.
+    longest = max(sum(len(s.text) + 1 for s in side) - 1 for side in (segment.ref, segment.hyp))
+    return longest > MAX_SEGMENT_CHARS
 
 
 def is_removed(segment: AlignedSegment) -> bool:
@@ -201,12 +203,10 @@ def side_tokens(
 
 
 def neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
-    """The segments whose names :func:`segment_names` pools with those of ``index``."""
-    return _neighbours(segments, index)
+    """The segments whose names :func:`segment_names` pools with those of ``index``.
 
-
-def _neighbours(segments: Sequence[AlignedSegment], index: int) -> list[int]:
-    """The nearest content segment on each side, plus any 1-0/0-1 segments in between."""
+    The nearest content segment on each side, plus any 1-0/0-1 segments in between.
+    """
     chosen: list[int] = []
     for step in (-1, 1):
         position = index + step
@@ -226,7 +226,7 @@ def segment_names(
     index: int,
 ) -> SegmentNames:
     """The names of segment ``index`` and of its neighbours, ready to link."""
-    around = _neighbours(segments, index)
+    around = neighbours(segments, index)
     return SegmentNames(
         ref=refs[index],
         hyp=hyps[index],

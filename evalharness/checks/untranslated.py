@@ -93,9 +93,10 @@ class UntranslatedCheck:
         if not context.has_source or not segment.src or not segment.hyp or is_removed(segment):
             return []
         src, hyp, ref = segment.src_text, segment.hyp_text, segment.ref_text
-        words = _NON_WORD.sub("", hyp.casefold())
+        hyp_words = _NON_WORD.sub("", hyp.casefold())
         # Punctuation or numbers alone ("”", "2023.") are the same in every language.
-        if words and not words.isdigit() and _NON_WORD.sub("", src.casefold()) == words and src != ref:
+        same = hyp_words == _NON_WORD.sub("", src.casefold())
+        if same and hyp_words and not hyp_words.isdigit() and src != ref:
             return [_finding(hyp, 0, len(hyp), "critical", "The hypothesis is the source, untranslated.")]
         findings = []
         foreign = scripts(src) - scripts(ref) - {"latin"}

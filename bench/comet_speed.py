@@ -20,7 +20,7 @@ started by the run (one CPU actor on a machine with fewer than 8 CPUs).
 Agreement is the largest difference from ``comet-score``'s printed segment
 scores (4 decimals).
 
-Usage: python bench/comet.py [--tiny-segments N] [--large-segments N] [--repeats K]
+Usage: python bench/comet_speed.py [--tiny-segments N] [--large-segments N] [--repeats K]
        [--skip-tiny] [--skip-large] [--skip-ray] [--large-fp16]
 """
 
@@ -40,11 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from _util import BIN, OUT, REPO, WMT, Measurement, run_measured, table
-
-if __name__ == "__main__":
-    # This file is named comet.py: `import comet` must find unbabel-comet, not this script.
-    _HERE = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 MODELS = OUT / "comet-models"
 COLD = "evalharness fp32 (CPU default), cold cache"
@@ -276,9 +271,6 @@ def _build(name: str, root: str) -> None:
 
 def _evaluate(timings: str, argv: list[str]) -> int:
     """Child process: ``evalharness evaluate`` in-process, timing model loading and scoring."""
-    # Ray workers start in the driver's directory and import from it first: not from here,
-    # where this file would shadow unbabel-comet. Every path in argv is absolute.
-    os.chdir(OUT)
     from evalharness.cli import raw_main
     from evalharness.metrics import comet as comet_metric
 
