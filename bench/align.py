@@ -31,8 +31,8 @@ import sacrebleu  # noqa: E402
 sys.path.insert(0, str(HERE))
 from _util import WMT, table  # noqa: E402
 
-from evalharness.align import align_sentences  # noqa: E402
-from evalharness.types import Sentence  # noqa: E402
+from evalharness.align.sentences import align_sentences  # noqa: E402
+from evalharness.records import Sentence  # noqa: E402
 
 SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
 Truth = set[tuple[tuple[int, ...], tuple[int, ...]]]

@@ -271,8 +271,8 @@ def _build(name: str, root: str) -> None:
 
 def _evaluate(timings: str, argv: list[str]) -> int:
     """Child process: ``evalharness evaluate`` in-process, timing model loading and scoring."""
-    from evalharness.cli import raw_main
-    from evalharness.metrics import comet as comet_metric
+    from evalharness.cli.app import raw_main
+    from evalharness.metrics.comet import metric as comet_metric
 
     spent: dict[str, float] = {}
 

@@ -41,8 +41,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 from _util import DATA, table  # noqa: E402
 
 from evalharness.checks import find_errors, line_segments  # noqa: E402
-from evalharness.checks.lexicon import function_words  # noqa: E402
-from evalharness.types import Finding, MetricResult  # noqa: E402
+from evalharness.checks.text.lexicon import function_words  # noqa: E402
+from evalharness.records import Finding, MetricResult  # noqa: E402
 
 MQM = DATA / "mqm"
 TED = ("wmt21_ted_zhen_mqm.tsv",)

@@ -32,7 +32,7 @@ from _util import OUT, REPO, WMT, table
 
 sys.path.insert(0, str(REPO))
 
-from evalharness.report.html import render_html  # noqa: E402
+from evalharness.report.html_report.render import render_html  # noqa: E402
 
 CHROMIUM_FLAGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -61,7 +61,7 @@ def base_report() -> dict[str, Any]:
     cached = OUT / "wmt23.gpt4.report.json"
     if not cached.exists():
         from evalharness.pipeline import EvaluateOptions, evaluate
-        from evalharness.report.json import write_json
+        from evalharness.report.serialize import write_json
 
         options = EvaluateOptions(fmt="lines", metrics=("bleu", "chrf", "ter"))
         run = evaluate(

@@ -28,7 +28,7 @@ def _lines(name: str, every: int) -> list[str]:
 def _first_call_seconds() -> float:
     """Wall time of a fresh interpreter importing ter_fast and scoring one pair (cache load)."""
     code = ("import time; t = time.perf_counter(); "
-            "from evalharness.metrics.ter_fast import pair_edits; "
+            "from evalharness.metrics.lexical.ter_kernels import pair_edits; "
             "pair_edits([('a b c'.split(), 'c a b'.split())]); "
             "print(time.perf_counter() - t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -44,8 +44,8 @@ def main() -> int:
     from sacrebleu.metrics import TER
     from sacrebleu.metrics.lib_ter import translation_edit_rate
 
-    from evalharness.metrics.lexical import TerMetric
-    from evalharness.metrics.ter_fast import pair_edits
+    from evalharness.metrics.lexical.adapters import TerMetric
+    from evalharness.metrics.lexical.ter_kernels import pair_edits
 
     first_call = _first_call_seconds()
     ref = _lines("generaltest2023.zh-en.ref.refA.en", args.every)

@@ -1,20 +1,55 @@
-"""evalharness: translation-quality evaluation harness."""
+"""evalharness: translation-quality evaluation harness.
+
+The public API is loaded lazily so that ``import evalharness`` (and the CLI's
+start-up) stays cheap; each name below is the real object, with its real
+signature, the first time it is used::
+
+    import evalharness
+    run = evalharness.evaluate("ref.txt", ["mt.txt"], metrics="bleu,chrf")
+    print(run.systems[0].metrics["bleu"].score)
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
-    from evalharness.pipeline import RunResult
+    from evalharness.checks.base import register_check
+    from evalharness.metrics.base import register_metric
+    from evalharness.pipeline import EvaluateOptions, evaluate
+    from evalharness.results import RunResult, SystemResult
+
+_LAZY = {
+    "evaluate": "evalharness.pipeline",
+    "EvaluateOptions": "evalharness.pipeline",
+    "RunResult": "evalharness.results",
+    "SystemResult": "evalharness.results",
+    "register_metric": "evalharness.metrics.base",
+    "register_check": "evalharness.checks.base",
+}
+
+__all__ = [
+    "EvaluateOptions",
+    "RunResult",
+    "SystemResult",
+    "__version__",
+    "evaluate",
+    "register_check",
+    "register_metric",
+]
 
 
-def evaluate(*args: Any, **kwargs: Any) -> RunResult:
-    """Evaluate hypotheses against a reference; see :func:`evalharness.pipeline.evaluate`."""
-    from evalharness.pipeline import evaluate as _evaluate
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'evalharness' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
-    return _evaluate(*args, **kwargs)
 
-
-__all__ = ["__version__", "evaluate"]
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,6 +1,6 @@
 """Exceptions and exit statuses.
 
-Library code raises these; only :mod:`evalharness.cli` turns them into messages
+Library code raises these; only :mod:`evalharness.cli.app` turns them into messages
 and exit codes (see ``raw_main``).
 """
 

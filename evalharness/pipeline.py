@@ -1,7 +1,7 @@
 """The evaluate pipeline: load -> clean -> segment -> align -> score -> check.
 
 :func:`evaluate` is the one function that does the work; the CLI, the gate and
-the reports are views of the :class:`~evalharness.run.RunResult` it returns.
+the reports are views of the :class:`~evalharness.results.RunResult` it returns.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from evalharness import io as eio
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
+from evalharness.inputs import formats as eio
 from evalharness.metrics.base import Metric, get_metric
-from evalharness.run import RunResult, SystemResult
-from evalharness.scoring import compare_systems, score_segments
-from evalharness.types import (
+from evalharness.metrics.scoring import compare_systems, score_segments
+from evalharness.records import (
     LINE_FORMATS,
     AlignedSegment,
     CometOptions,
@@ -27,6 +26,7 @@ from evalharness.types import (
     Role,
     Sentence,
 )
+from evalharness.results import RunResult, SystemResult
 
 DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
 OPTIONAL_BY_DEFAULT = frozenset({"comet"})
@@ -125,7 +125,7 @@ def evaluate(
 
 
 def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
-    from evalharness.metrics.lexical import LexicalMetric
+    from evalharness.metrics.lexical.adapters import LexicalMetric
 
     names = opts.metrics or DEFAULT_METRICS
     params = opts.metric_params or {}
@@ -217,8 +217,8 @@ def document_sentences(doc: Document) -> tuple[Sentence, ...]:
     """Sentences of a document: given segments, or cleaned and Punkt-split text."""
     if doc.segments is not None:
         return doc.segments
-    from evalharness.prep import clean_document
-    from evalharness.segment import split_sentences
+    from evalharness.inputs.clean import clean_document
+    from evalharness.inputs.sentences import split_sentences
 
     return split_sentences(clean_document(doc))
 
@@ -244,10 +244,10 @@ def build_segments(
     opts: EvaluateOptions,
 ) -> tuple[AlignedSegment, ...]:
     """Pair hypothesis text with reference segments: by position, alignment or re-segmentation."""
-    from evalharness import align
+    from evalharness.align import sentences as align
 
     if opts.resegment:
-        from evalharness.resegment import resegment_document
+        from evalharness.align.resegment import resegment_document
 
         segments = resegment_document(
             ref_sents, hyp_doc, docids=_read_docids(opts.ref_docids), docids_path=opts.ref_docids
@@ -282,7 +282,7 @@ def align_lines(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from evalharness import align
+    from evalharness.align import sentences as align
 
     if len(ref_sents) <= ALIGN_CHUNK:
         return align.align_by_position(ref_sents, hyp_sents)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import comet_tiny  # noqa: E402
 
 import evalharness  # noqa: E402
-from evalharness.run import SystemResult  # noqa: E402
+from evalharness.results import SystemResult  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

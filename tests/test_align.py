@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sacrebleu
 
-from evalharness.align import (
+from evalharness.align.sentences import (
     AlignParams,
     align_by_position,
     align_sentences,
@@ -16,7 +16,7 @@ from evalharness.align import (
     sentence_similarity,
 )
 from evalharness.errors import InputError, UsageError
-from evalharness.types import AlignedSegment, Sentence
+from evalharness.records import AlignedSegment, Sentence
 
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalharness.checks import find_errors, line_segments
-from evalharness.types import AlignedSegment, Sentence
+from evalharness.records import AlignedSegment, Sentence
 
 CHECKS = ["omission", "addition"]
 
@@ -134,7 +134,7 @@ def test_reordered_clause_is_not_an_edge_omission() -> None:
 def test_bit_parallel_lcs_equals_the_dynamic_programme() -> None:
     import numpy as np
 
-    from evalharness.checks.wordalign import lcs_anchors
+    from evalharness.checks.text.wordalign import lcs_anchors
 
     def reference(equal):
         n, m = equal.shape

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evalharness.checks.entities import build_lexicon, extract_entities
-from evalharness.checks.lexicon import tokenize
+from evalharness.checks.text.entities import build_lexicon, extract_entities
+from evalharness.checks.text.lexicon import tokenize
 
 
 def entities(text: str, *context: str):

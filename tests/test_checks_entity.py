@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalharness.checks import find_errors, line_segments
-from evalharness.types import Finding
+from evalharness.records import Finding
 
 
 def run(refs: list[str], hyps: list[str], checks: list[str] | None = None):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evalharness.checks.entities import build_lexicon, extract_entities
-from evalharness.checks.names import compare_names, compare_words
+from evalharness.checks.text.entities import build_lexicon, extract_entities
+from evalharness.checks.text.names import compare_names, compare_words
 
 
 def name(text: str):
@@ -104,7 +104,7 @@ def test_clipped_forms_and_endings_are_variants_but_typos_are_not(ref, hyp, verd
 
 
 def test_sentence_with_a_multiword_name_is_not_a_headline() -> None:
-    from evalharness.checks.entities import build_lexicon, extract_entities
+    from evalharness.checks.text.entities import build_lexicon, extract_entities
 
     text = ("This short animation made by my friend at Proton Studio shows the scene of "
             "watching the Big Bang from the outside.")

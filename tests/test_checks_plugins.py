@@ -14,9 +14,9 @@ from evalharness.checks import (
     register_check,
 )
 from evalharness.checks import base as checks_base
-from evalharness.checks.low_score import robust_z
+from evalharness.checks.builtin.low_score import robust_z
 from evalharness.errors import UsageError
-from evalharness.types import AlignedSegment, Finding, MetricResult
+from evalharness.records import AlignedSegment, Finding, MetricResult
 
 NEWS = [
     "The council approved the budget on Monday.",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from evalharness import __version__
-from evalharness.cli import run_cli
+from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,14 +25,14 @@ import comet_tiny
 import numpy as np
 import pytest
 
-from evalharness.cli import run_cli
+from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus, InputError, MetricUnavailableError, UsageError
-from evalharness.metrics import comet as comet_metric
-from evalharness.metrics import comet_hub
-from evalharness.metrics.comet import CometMetric, import_comet, quiet_libraries
-from evalharness.metrics.comet_bundle import read_manifest, write_bundle
-from evalharness.metrics.comet_models import resolve_model
-from evalharness.types import CometOptions
+from evalharness.metrics.comet import hub as comet_hub
+from evalharness.metrics.comet import metric as comet_metric
+from evalharness.metrics.comet.bundle import read_manifest, write_bundle
+from evalharness.metrics.comet.metric import CometMetric, import_comet, quiet_libraries
+from evalharness.metrics.comet.models import resolve_model
+from evalharness.records import CometOptions
 
 SRC, MT, REF = comet_tiny.sample_triples(40)
 REPO = Path(__file__).resolve().parents[1]
@@ -644,8 +644,8 @@ def test_progress_bar_only_on_a_terminal(tiny_comet: Path, monkeypatch: pytest.M
 def test_fresh_process_prints_nothing_and_keeps_logging(tiny_comet: Path) -> None:
     code = (
         "import logging, sys\n"
-        "from evalharness.metrics.comet import CometMetric\n"
-        "from evalharness.types import CometOptions\n"
+        "from evalharness.metrics.comet.metric import CometMetric\n"
+        "from evalharness.records import CometOptions\n"
         f"m = CometMetric(CometOptions(model={str(tiny_comet)!r}, use_cache=False))\n"
         "r = m.compute(['Ein Test.'], ['A test.'], ['Ein Test.'])\n"
         "root = logging.getLogger()\n"
@@ -684,7 +684,7 @@ def test_comet_is_a_builtin_metric() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert "'comet'" in done.stdout, done.stdout + done.stderr
     assert "torch" not in subprocess.run(
-        [sys.executable, "-c", "import sys, evalharness.metrics.comet; print(sorted(sys.modules))"],
+        [sys.executable, "-c", "import sys, evalharness.metrics.comet.metric; print(sorted(sys.modules))"],
         capture_output=True, text=True, cwd=REPO,
     ).stdout  # fmt: skip
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from evalharness.metrics import comet_models
-from evalharness.metrics.comet_cache import (
+from evalharness.metrics.comet import models as comet_models
+from evalharness.metrics.comet.cache import (
     CachedScore,
     CacheWarning,
     CometCache,

@@ -14,9 +14,9 @@ from typing import Any
 import comet_tiny
 import pytest
 
-from evalharness.metrics import comet_ray
-from evalharness.metrics.comet import CometMetric
-from evalharness.types import CometOptions
+from evalharness.metrics.comet import ray_backend as comet_ray
+from evalharness.metrics.comet.metric import CometMetric
+from evalharness.records import CometOptions
 
 SRC, MT, REF = comet_tiny.sample_triples(150, seed=3)
 

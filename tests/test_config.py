@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from evalharness.config import (
+from evalharness.errors import InputError, UsageError
+from evalharness.gate.config import (
     DEFAULT_MAX_DROP,
     Thresholds,
     load_config,
     parse_assignments,
     thresholds_from_options,
 )
-from evalharness.errors import InputError, UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 

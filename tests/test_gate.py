@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evalharness.cli import CliResult, run_cli
-from evalharness.config import Thresholds
+from evalharness.cli.app import CliResult, run_cli
 from evalharness.errors import ExitStatus, GateRefusal
-from evalharness.gate import SystemSnapshot, check_signatures, compare, pair_segments
+from evalharness.gate.compare import SystemSnapshot, check_signatures, compare, pair_segments
+from evalharness.gate.config import Thresholds
 
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 import evalharness
-from evalharness import io as eio
+from evalharness.inputs import formats as eio
 from evalharness.pipeline import document_sentences
-from evalharness.types import AlignedSegment, Document
+from evalharness.records import AlignedSegment, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "cases" / "bbc" / "alignment.json"

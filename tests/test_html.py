@@ -17,10 +17,16 @@ from typing import Any
 
 import pytest
 
-from evalharness.cli import run_cli
+from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus
-from evalharness.report.html import embed_json, locate_span, page_data, render_html, write_html
-from evalharness.report.html_summary import (
+from evalharness.report.html_report.render import (
+    embed_json,
+    locate_span,
+    page_data,
+    render_html,
+    write_html,
+)
+from evalharness.report.html_report.summary import (
     alignment_summary,
     finding_counts,
     histogram,
@@ -481,7 +487,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def css_variables() -> dict[str, str]:
-    css = (REPO / "evalharness" / "report" / "templates" / "report.css").read_text("utf-8")
+    css = (REPO / "evalharness" / "report" / "html_report" / "templates" / "report.css").read_text("utf-8")
     found = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6});", css))
     return {**found, "white": "#ffffff"}
 
@@ -508,6 +514,6 @@ def test_colours_meet_wcag_aa_contrast(fg: str, bg: str, minimum: float) -> None
 
 
 def test_print_stylesheet_and_focus_styles_exist() -> None:
-    css = (REPO / "evalharness" / "report" / "templates" / "report.css").read_text("utf-8")
+    css = (REPO / "evalharness" / "report" / "html_report" / "templates" / "report.css").read_text("utf-8")
     assert "@media print" in css and ":focus-visible" in css
     assert re.search(r"mark\.err:focus \+ \.tip", css), "finding messages show on keyboard focus"

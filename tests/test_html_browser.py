@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from test_html import HOSTILE, HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, sample_report
 
-from evalharness.cli import run_cli
-from evalharness.report.html import write_html
+from evalharness.cli.app import run_cli
+from evalharness.report.html_report.render import write_html
 
 pytestmark = pytest.mark.browser
 

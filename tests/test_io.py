@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from evalharness import io as eio
 from evalharness.errors import InputError, UsageError
+from evalharness.inputs import formats as eio
 
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"

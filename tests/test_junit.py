@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from evalharness.gate import (
+from evalharness.gate.compare import (
     CheckResult,
     FindingsVerdict,
     GateVerdict,
@@ -73,7 +73,7 @@ def test_junit_has_a_case_per_suite_and_metric_plus_findings() -> None:
     news = suites["news"]
     cases = {c.get("name"): c for c in news.findall("testcase")}
     assert list(cases) == ["bleu", "ter", "findings"]
-    assert all(c.get("classname") == "evalharness.gate.news" for c in cases.values())
+    assert all(c.get("classname") == "evalharness.gate.compare.news" for c in cases.values())
     failure = cases["bleu"].find("failure")
     assert failure is not None and failure.get("type") == "regression"
     for figure in ("BLEU", "26.76", "21.55", "-5.21", "[-5.60, -4.80]", "p = 0.0010"):
@@ -131,7 +131,7 @@ def test_verdict_status_and_exit_status() -> None:
     ok = GateVerdict((SuiteVerdict("a", "b", "c", metrics=(metric("bleu", True),)),))
     assert ok.status == "pass" and int(ok.exit_status) == 0
     data = json.loads(json.dumps(regression.to_dict()))
-    assert data["schema"] == "evalharness.gate/1" and data["exit_status"] == 1
+    assert data["schema"] == "evalharness.gate.compare/1" and data["exit_status"] == 1
     (m,) = data["suites"][0]["metrics"]
     assert m["passed"] is False and m["ci95"] == [-5.6, -4.8] and m["p_value"] == 0.001
     assert m["checks"][0]["kind"] == "max_drop" and m["checks"][0]["passed"] is False

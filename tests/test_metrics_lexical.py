@@ -12,9 +12,10 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from evalharness.errors import InputError, UsageError
-from evalharness.metrics import lexical, lexical_scores
 from evalharness.metrics.base import _REGISTRY
-from evalharness.metrics.lexical import BleuMetric, ChrfMetric, TerMetric
+from evalharness.metrics.lexical import adapters as lexical
+from evalharness.metrics.lexical import scores as lexical_scores
+from evalharness.metrics.lexical.adapters import BleuMetric, ChrfMetric, TerMetric
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 VECTORS = DATA / "metric_vectors"
@@ -246,7 +247,7 @@ def test_score_from_stats_of_a_subset_is_the_corpus_score_of_that_subset():
 def test_registry_names_directions_and_signatures():
     expected = {"bleu": True, "chrf": True, "chrf++": True, "ter": False}
     for name, higher in expected.items():
-        metric = _REGISTRY[name]()  # registered by importing evalharness.metrics.lexical
+        metric = _REGISTRY[name]()  # registered by importing evalharness.metrics.lexical.adapters
         assert metric.name == name
         assert metric.higher_is_better is higher
     assert BleuMetric().signature() == "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"

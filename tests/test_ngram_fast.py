@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from evalharness.metrics import ngram_fast
+from evalharness.metrics.lexical import ngram_kernels as ngram_fast
 
 
 def _counter_stats(hyp: list[int], ref: list[int], order: int) -> list[int]:

@@ -10,8 +10,8 @@ import pytest
 import sacrebleu
 
 import evalharness
-from evalharness.scoring import block_sums, pairing_blocks
-from evalharness.types import AlignedSegment, Sentence
+from evalharness.metrics.scoring import block_sums, pairing_blocks
+from evalharness.records import AlignedSegment, Sentence
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "metric_vectors"
@@ -112,7 +112,7 @@ def test_pairing_blocks_keep_merges_of_any_system_together() -> None:
 
 
 def test_bootstrap_options_reach_the_lexical_intervals(wmt_run) -> None:  # type: ignore[no-untyped-def]
-    from evalharness.metrics.lexical import BleuMetric
+    from evalharness.metrics.lexical.adapters import BleuMetric
 
     hyp = WMT / f"generaltest2023.zh-en.hyp.{SYSTEMS[1]}.en"
     default = wmt_run.systems[1].metrics["bleu"]
@@ -128,7 +128,8 @@ def test_bootstrap_options_reach_the_lexical_intervals(wmt_run) -> None:  # type
 
 
 def test_line_pairs_aligned_in_chunks_equal_one_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from evalharness import align, pipeline
+    from evalharness import pipeline
+    from evalharness.align import sentences as align
 
     ref = tuple(Sentence(t, 0, len(t), k + 1) for k, t in enumerate(read_lines(REF)[:300]))
     hyp_lines = read_lines(WMT / f"generaltest2023.zh-en.hyp.{SYSTEMS[0]}.en")[:300]
@@ -149,7 +150,7 @@ def test_source_lines_attach_to_their_segments() -> None:
 def test_json_report_round_trips_with_one_line_per_segment(wmt_run, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from evalharness.report.json import dumps, write_json
+    from evalharness.report.serialize import dumps, write_json
 
     report = wmt_run.to_dict()
     text = dumps(report)
@@ -164,7 +165,7 @@ def test_json_report_round_trips_with_one_line_per_segment(wmt_run, tmp_path) ->
 
 
 def test_report_segments_equal_segment_to_dict(wmt_run) -> None:  # type: ignore[no-untyped-def]
-    from evalharness.report.json import segment_to_dict, system_to_dict
+    from evalharness.report.serialize import segment_to_dict, system_to_dict
 
     system = wmt_run.systems[2]
     entries = system_to_dict(system)["segments"]
@@ -176,7 +177,7 @@ def test_report_segments_equal_segment_to_dict(wmt_run) -> None:  # type: ignore
 
 
 def test_long_line_files_are_paired_in_chunks_exactly_as_in_one_piece() -> None:
-    from evalharness.align import align_by_position
+    from evalharness.align.sentences import align_by_position
     from evalharness.pipeline import ALIGN_CHUNK, align_lines
 
     refs = read_lines(REF) * 3

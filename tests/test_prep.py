@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from evalharness.io import load_document
-from evalharness.prep import (
+from evalharness.inputs.clean import (
     clean_document,
     is_byline,
     is_sentence_like,
     strip_inline_markup,
 )
-from evalharness.types import Block, CleanedDocument, Document
+from evalharness.inputs.formats import load_document
+from evalharness.records import Block, CleanedDocument, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from evalharness import io as eio
-from evalharness.align import align_sentences
+from evalharness.align.sentences import align_sentences
 from evalharness.errors import InputError
+from evalharness.inputs import formats as eio
+from evalharness.inputs.clean import clean_document
+from evalharness.inputs.sentences import split_sentences
 from evalharness.metrics import get_metric
-from evalharness.prep import clean_document
-from evalharness.segment import split_sentences
-from evalharness.types import Document
+from evalharness.records import Document
 
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalharness import io as eio
-from evalharness.cli import run_cli
+from evalharness.align.resegment import parse_docid, resegment_document, tokenize_word
+from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus, InputError
+from evalharness.inputs import formats as eio
 from evalharness.pipeline import evaluate
-from evalharness.resegment import parse_docid, resegment_document, tokenize_word
-from evalharness.types import Document, Sentence
+from evalharness.records import Document, Sentence
 
 REPO = Path(__file__).resolve().parents[1]
 ACL = REPO.parent / "shared" / "data" / "segmentation" / "acl6060_dev_en-de_longform"

@@ -11,10 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalharness.io import load_document
-from evalharness.prep import clean_document
-from evalharness.segment import build_tokenizer, is_hard_wrapped, split_sentences, split_text
-from evalharness.types import Document, Sentence
+from evalharness.inputs.clean import clean_document
+from evalharness.inputs.formats import load_document
+from evalharness.inputs.sentences import (
+    build_tokenizer,
+    is_hard_wrapped,
+    split_sentences,
+    split_text,
+)
+from evalharness.records import Document, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

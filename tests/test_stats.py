@@ -13,7 +13,7 @@ from sacrebleu.significance import estimate_ci as sacrebleu_estimate_ci
 
 from evalharness.errors import UsageError
 from evalharness.metrics import stats
-from evalharness.metrics.lexical import BleuMetric, ChrfMetric, TerMetric
+from evalharness.metrics.lexical.adapters import BleuMetric, ChrfMetric, TerMetric
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 WMT23 = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full"

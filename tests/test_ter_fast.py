@@ -10,8 +10,8 @@ import pytest
 from sacrebleu.metrics import TER
 from sacrebleu.metrics.lib_ter import translation_edit_rate
 
-from evalharness.metrics import ter_fast
-from evalharness.metrics.lexical import TerMetric
+from evalharness.metrics.lexical import ter_kernels as ter_fast
+from evalharness.metrics.lexical.adapters import TerMetric
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 WMT23 = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full"

@@ -9,7 +9,8 @@ from typing import Protocol, runtime_checkable
 from evalharness.checks.context import MAX_SEGMENT_CHARS, DocumentContext, build_context, oversized
 from evalharness.checks.parallel import run_parallel, worker_count
 from evalharness.errors import UsageError
-from evalharness.types import SEVERITIES, AlignedSegment, Finding, MetricResult
+from evalharness.lang.profiles import LanguagePair
+from evalharness.records import SEVERITIES, AlignedSegment, Finding, MetricResult
 
 
 @runtime_checkable
@@ -64,12 +65,12 @@ def get_checks(ids: Sequence[str] | None = None) -> tuple[Check, ...]:
 
 def _load_builtin() -> None:
     # Importing the modules registers their checks.
-    from evalharness.checks import (  # noqa: F401
+    from evalharness.checks.builtin import (  # noqa: F401
         consistency,
         coverage,
-        entity_check,
+        entity,
         low_score,
-        number_check,
+        number,
         untranslated,
         xcomet,
     )
@@ -91,6 +92,7 @@ def find_errors(
     checks: Sequence[str] | None = None,
     parallel_min_segments: int = PARALLEL_MIN_SEGMENTS,
     workers: int | None = None,
+    languages: LanguagePair | None = None,
 ) -> tuple[tuple[Finding, ...], ...]:
     """Run the checks over one document.
 
@@ -106,6 +108,8 @@ def find_errors(
         parallel_min_segments: Documents with at least this many segments are
             checked in chunks on forked worker processes (same findings).
         workers: Processes to use (default: the cores available; 1 = serial).
+        languages: The run's languages; language-sensitive checks read the
+            target profile from it (``None``: unknown).
 
     Returns:
         One tuple of findings per segment, in segment order; within a segment,
@@ -123,9 +127,9 @@ def find_errors(
     gc.disable()
     try:
         if workers > 1 and len(segments) >= parallel_min_segments:
-            per_check = run_parallel(segments, metrics, has_source, active, workers)
+            per_check = run_parallel(segments, metrics, has_source, active, workers, languages)
             return tuple(_sorted([f for found in slots for f in found]) for slots in per_check)
-        context = build_context(segments, metrics, has_source=has_source)
+        context = build_context(segments, metrics, has_source=has_source, languages=languages)
         results: list[tuple[Finding, ...]] = []
         for segment in context.segments:
             found: list[Finding] = []

@@ -6,10 +6,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from evalharness.checks.entities import DocumentLexicon, Entity, analyse_document, extract_entities
-from evalharness.checks.entity_match import EntityLink, SegmentNames, link_segment
-from evalharness.checks.lexicon import Token, tokenize
-from evalharness.types import AlignedSegment, MetricResult, Sentence
+from evalharness.checks.text.entities import (
+    DocumentLexicon,
+    Entity,
+    analyse_document,
+    extract_entities,
+)
+from evalharness.checks.text.entity_match import EntityLink, SegmentNames, link_segment
+from evalharness.checks.text.lexicon import Token, tokenize
+from evalharness.lang.profiles import LanguagePair
+from evalharness.records import AlignedSegment, MetricResult, Sentence
 
 T = TypeVar("T")
 
@@ -98,6 +104,8 @@ class DocumentContext:
         entity_links: Per segment, how each reference name is rendered.
         ref_tokens: Per segment, the reference side's words (empty when not analysed).
         hyp_tokens: Per segment, the hypothesis side's words (empty when not analysed).
+        languages: The run's languages (``None``: not known; checks assume nothing
+            language-specific beyond their script-generic rules).
         memo: Per-document results that a check computes once (see :meth:`remember`).
     """
 
@@ -110,6 +118,7 @@ class DocumentContext:
     entity_links: tuple[tuple[EntityLink, ...], ...]
     ref_tokens: tuple[tuple[Token, ...], ...] = ()
     hyp_tokens: tuple[tuple[Token, ...], ...] = ()
+    languages: LanguagePair | None = None
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def index(self, segment: AlignedSegment) -> int:
@@ -148,6 +157,7 @@ def build_context(
     metrics: Mapping[str, MetricResult],
     *,
     has_source: bool = False,
+    languages: LanguagePair | None = None,
 ) -> DocumentContext:
     """Tokenize both sides of every segment once, extract names and link them.
 
@@ -155,6 +165,7 @@ def build_context(
         segments: The aligned segments of one document.
         metrics: Metric results for these segments.
         has_source: Whether segments carry the source text.
+        languages: The run's languages, when known.
     """
     segments = tuple(segments)
     ref_tokens: list[tuple[Token, ...]] = []
@@ -185,7 +196,7 @@ def build_context(
     )
     return DocumentContext(
         segments, metrics, has_source, lexicon, refs, hyps, links,
-        tuple(ref_tokens), tuple(hyp_tokens),
+        tuple(ref_tokens), tuple(hyp_tokens), languages,
     )
 
 

@@ -23,16 +23,17 @@ from evalharness.checks.context import (
     sentence_starts,
     side_tokens,
 )
-from evalharness.checks.entities import (
+from evalharness.checks.text.entities import (
     DocumentLexicon,
     Entity,
     _is_headline,
     _titled_name_words,
     extract_entities,
 )
-from evalharness.checks.entity_match import EntityLink, link_segment
-from evalharness.checks.lexicon import Token, is_content_word
-from evalharness.types import AlignedSegment, Finding, MetricResult
+from evalharness.checks.text.entity_match import EntityLink, link_segment
+from evalharness.checks.text.lexicon import Token, is_content_word
+from evalharness.lang.profiles import LanguagePair
+from evalharness.records import AlignedSegment, Finding, MetricResult
 
 T = TypeVar("T")
 CHUNK_SEGMENTS = 2_000
@@ -64,6 +65,7 @@ def run_parallel(
     has_source: bool,
     active: Sequence[Any],
     workers: int,
+    languages: LanguagePair | None = None,
 ) -> list[PerCheck]:
     """Findings per segment and per active check, computed on ``workers`` processes."""
     segments = tuple(segments)
@@ -71,10 +73,12 @@ def run_parallel(
         (start, min(start + CHUNK_SEGMENTS, len(segments)))
         for start in range(0, len(segments), CHUNK_SEGMENTS)
     ]
-    _STATE.update(segments=segments, metrics=metrics, has_source=has_source, active=active)
+    _STATE.update(
+        segments=segments, metrics=metrics, has_source=has_source, active=active, languages=languages
+    )
     try:
         lexicon = _STATE["lexicon"] = _lexicon(chunks, workers)
-        _STATE["memo"] = _shared_memo(segments, metrics, has_source, lexicon, active)
+        _STATE["memo"] = _shared_memo(segments, metrics, has_source, lexicon, active, languages)
         parts = _map(_chunk_checks, chunks, workers)
     finally:
         _STATE.clear()
@@ -89,7 +93,8 @@ def run_parallel(
             links.append(link)
             found.append(per_check)
     context = DocumentContext(
-        segments, metrics, has_source, lexicon, tuple(refs), tuple(hyps), tuple(links)
+        segments, metrics, has_source, lexicon, tuple(refs), tuple(hyps), tuple(links),
+        languages=languages,
     )
     _run_checks(context, active, range(len(segments)), found, per_segment=False)
     return found
@@ -101,13 +106,16 @@ def _shared_memo(
     has_source: bool,
     lexicon: DocumentLexicon,
     active: Sequence[Any],
+    languages: LanguagePair | None = None,
 ) -> dict[str, Any]:
     """Per-document values every chunk needs, computed once.
 
     That is the segment index and whatever the checks' ``prepare`` hooks
     remember (low_score's score table).
     """
-    context = DocumentContext(segments, metrics, has_source, lexicon, (), (), ())
+    context = DocumentContext(
+        segments, metrics, has_source, lexicon, (), (), (), languages=languages
+    )
     if segments:
         context.index(segments[0])
     for check in active:
@@ -249,7 +257,8 @@ def _chunk_checks(
         links[index] = link_segment(segment_names(segments, refs, hyps, index))
     context = DocumentContext(
         segments, _STATE["metrics"], _STATE["has_source"], lexicon, tuple(refs), tuple(hyps),
-        tuple(links), tuple(ref_tokens), tuple(hyp_tokens), dict(_STATE["memo"]),
+        tuple(links), tuple(ref_tokens), tuple(hyp_tokens), _STATE["languages"],
+        dict(_STATE["memo"]),
     )
     found: list[PerCheck] = [[[] for _ in _STATE["active"]] for _ in range(start, end)]
     _run_checks(context, _STATE["active"], range(start, end), found, per_segment=True,

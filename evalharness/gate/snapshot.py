@@ -16,7 +16,7 @@ import numpy as np
 
 from evalharness.errors import GateRefusal, InputError
 from evalharness.gate.verdict import display_name
-from evalharness.types import SEVERITIES
+from evalharness.records import SEVERITIES
 
 # Package versions (sacrebleu's ``version``, COMET's ``comet``) and COMET's
 # numeric ``precision`` move scores far less than any drop tolerance; they are

@@ -8,7 +8,7 @@ from typing import Any
 
 from evalharness.errors import ExitStatus
 
-GATE_SCHEMA = "evalharness.gate/1"
+GATE_SCHEMA = "evalharness.gate.compare/1"
 TEST_NAMES = {"bootstrap": "paired bootstrap", "ar": "paired approximate randomization"}
 DISPLAY_NAMES = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER", "comet": "COMET"}
 
@@ -169,7 +169,7 @@ class GateVerdict:
         }[self.status]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON verdict (schema ``evalharness.gate/1``)."""
+        """The JSON verdict (schema ``evalharness.gate.compare/1``)."""
         return {
             "schema": GATE_SCHEMA,
             "status": self.status,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from evalharness.errors import UsageError
-from evalharness.types import MetricResult
+from evalharness.records import MetricResult
 
 
 @runtime_checkable
@@ -60,7 +60,7 @@ def get_metric(name: str, **options: Any) -> Metric:
     return _REGISTRY[key](**options)
 
 
-BUILTIN_MODULES = ("evalharness.metrics.lexical", "evalharness.metrics.comet")
+BUILTIN_MODULES = ("evalharness.metrics.lexical.adapters", "evalharness.metrics.comet.metric")
 
 
 def _load_builtin() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from evalharness.fsutil import atomic_write_text
 from evalharness.gate.verdict import CheckResult, GateVerdict, SuiteVerdict
 
-_CLASS_PREFIX = "evalharness.gate"
+_CLASS_PREFIX = "evalharness.gate.compare"
 
 
 def junit_xml(verdict: GateVerdict) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from evalharness.fsutil import atomic_write_text
-from evalharness.types import SEVERITIES
+from evalharness.records import SEVERITIES
 
 
 def segments_frame(report: Mapping[str, Any]) -> pd.DataFrame:
