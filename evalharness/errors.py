@@ -18,6 +18,11 @@ class ExitStatus(IntEnum):
     INPUT = 3
     METRIC_UNAVAILABLE = 4
     INTERNAL = 123
+    INTERRUPTED = 130
+    """Ctrl-C (SIGINT), as shells report it."""
+    HANGUP = 129
+    TERMINATED = 143
+    """SIGTERM, as a CI timeout sends it."""
 
 
 class EvalHarnessError(Exception):
@@ -64,6 +69,13 @@ class InputError(EvalHarnessError):
                 where += f": byte {offset}"
             where += ": "
         super().__init__(f"{where}{message}")
+
+
+class OutputError(InputError):
+    """An output path cannot be written: a directory, a file in the way, no permission.
+
+    Exit status 3, like an unusable input: the run's environment is at fault.
+    """
 
 
 class MetricUnavailableError(EvalHarnessError):

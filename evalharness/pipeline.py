@@ -119,6 +119,7 @@ def evaluate(
             "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
             "resegment": opts.resegment,
             "ref_docids": opts.ref_docids,
+            "checks": opts.run_checks,
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     )

@@ -12,9 +12,10 @@ import argparse
 import io
 import os
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from evalharness import __version__
 from evalharness.errors import EvalHarnessError, ExitStatus
@@ -105,23 +106,60 @@ def raw_main(argv: Sequence[str] | None = None, env: Environment | None = None) 
         if handler is None:
             parser.print_help(env.stderr)
             return ExitStatus.USAGE
-        return ExitStatus(handler(args, env))
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(env)
+            return ExitStatus(handler(args, env))
     except EvalHarnessError as exc:
-        if traceback:
-            raise
-        print(f"error: {exc}", file=env.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print("error: interrupted", file=env.stderr)
-        return ExitStatus.INTERNAL
+        return _report(exc, f"error: {exc}", exc.exit_status, traceback, env)
+    except KeyboardInterrupt as exc:
+        return _report(exc, "error: interrupted", ExitStatus.INTERRUPTED, traceback, env)
+    except Terminated as exc:
+        status = ExitStatus.HANGUP if exc.signum == 1 else ExitStatus.TERMINATED
+        return _report(exc, f"error: stopped by signal {exc.signum}", status, traceback, env)
+    except MemoryError as exc:
+        message = "error: out of memory: the input is too large for this machine; split it"
+        return _report(exc, message, ExitStatus.INPUT, traceback, env)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"error: {where}{_one_line(str(exc.strerror or exc))}"
+        return _report(exc, message, ExitStatus.INPUT, traceback, env)
     except Exception as exc:
-        if traceback:
-            raise
-        print(
-            f"internal error: {type(exc).__name__}: {exc} (rerun with --traceback for details)",
-            file=env.stderr,
-        )
-        return ExitStatus.INTERNAL
+        detail = _one_line(str(exc))
+        message = f"internal error: {type(exc).__name__}: {detail} (rerun with --traceback)"
+        return _report(exc, message, ExitStatus.INTERNAL, traceback, env)
+
+
+class Terminated(BaseException):
+    """Raised in the main thread by SIGTERM or SIGHUP so that cleanup runs (see :func:`main`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
+def _report(exc: BaseException, message: str, status: ExitStatus, traceback: bool,
+            env: Environment) -> ExitStatus:
+    """Print one line (or the traceback with ``--traceback``) and keep the exit status."""
+    if traceback:
+        import traceback as tb
+
+        tb.print_exception(exc, file=env.stderr)
+    print(message, file=env.stderr)
+    return status
+
+
+def _warning_printer(env: Environment) -> Any:
+    """``warnings.showwarning`` replacement: one ``warning: ...`` line, no source path."""
+
+    def show(message: Warning | str, *_args: object, **_kwargs: object) -> None:
+        print(f"warning: {_one_line(str(message))}", file=env.stderr)
+
+    return show
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "\u2026"
 
 
 @dataclass(frozen=True)
@@ -147,5 +185,18 @@ def run_cli(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Cl
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    SIGTERM and SIGHUP (what CI timeouts send) raise :class:`Terminated` in the
+    main thread, like Ctrl-C raises KeyboardInterrupt, so temporary files are
+    removed and caches committed before the process exits (130 for Ctrl-C, 143
+    for SIGTERM).
+    """
+    import signal
+
+    def _terminate(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     sys.exit(int(raw_main()))

@@ -75,7 +75,6 @@ def update(args: argparse.Namespace, env: Any) -> ExitStatus:
             suite.reference, [suite.hypothesis], suite.source, options=options, info=info
         )
         report = run.to_dict()
-        report["options"].setdefault("checks", not args.no_checks)
         write_json(report, suite.baseline)
         written += 1
         metrics = report["systems"][0]["metrics"]

@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
         help="comma-separated: bleu,chrf,chrf++,ter,comet (default: all but chrf++; COMET optional)",
     )
     p.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default 13a)")
-    p.add_argument("--lowercase", action="store_true", help="case-insensitive BLEU, chrF and TER")
+    p.add_argument("--lowercase", action="store_true", help="case-insensitive BLEU and chrF (TER is case-insensitive by default)")
     p.add_argument(
         "--resegment",
         action="store_true",
@@ -98,7 +98,9 @@ def evaluate_options(args: argparse.Namespace) -> Any:
     if args.tokenize:
         params["bleu"] = {"tokenize": args.tokenize}
     if args.lowercase:
-        for name in ("bleu", "chrf", "chrf++", "ter"):
+        # As in sacrebleu: BLEU and chrF take ``lowercase``; TER is case-insensitive
+        # unless asked otherwise, so its signature already says ``case:lc``.
+        for name in ("bleu", "chrf", "chrf++"):
             params.setdefault(name, {})["lowercase"] = True
     return EvaluateOptions(
         fmt=args.format,

@@ -61,24 +61,32 @@ def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) 
     try:
         systems = report["systems"]
         entry = systems[0] if system is None else next(s for s in systems if s["name"] == system)
-        segments = entry["segments"]
-        metrics = entry["metrics"]
-        counts = tuple(int(str(seg["alignment"]).split("-")[0]) for seg in segments)
-        texts = tuple(str(seg["ref"]) for seg in segments)
+        return _read_system(report, entry, origin)
     except StopIteration:
         raise InputError(f"the report has no system named {system!r}", origin) from None
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise InputError(f"not a complete evaluate report ({exc!r} missing)", origin) from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"not a complete evaluate report ({exc!r})", origin) from None
+
+
+def _read_system(report: Mapping[str, Any], entry: Mapping[str, Any], origin: str) -> SystemSnapshot:
+    """The snapshot of one system entry; raises KeyError/TypeError/ValueError when malformed."""
+    segments = entry["segments"]
+    metrics = entry["metrics"]
+    counts = tuple(int(str(seg["alignment"]).split("-")[0]) for seg in segments)
+    texts = tuple(str(seg["ref"]) for seg in segments)
     ok = {
         n: m
         for n, m in metrics.items()
         if m.get("status", "ok") == "ok" and m.get("score") is not None
     }
+    scores = {n: float(m["score"]) for n, m in ok.items()}
+    if not all(np.isfinite(v) for v in scores.values()):
+        raise ValueError("a metric score is not a finite number")
     by_severity = entry.get("findings", {}).get("by_severity", {})
     return SystemSnapshot(
         origin=origin,
         reference_sha256=report.get("reference", {}).get("sha256"),
-        scores={n: float(m["score"]) for n, m in ok.items()},
+        scores=scores,
         unavailable={
             n: str(m.get("reason") or "unavailable") for n, m in metrics.items() if n not in ok
         },
@@ -94,7 +102,10 @@ def _stats_array(segments: Sequence[Mapping[str, Any]], metric: str) -> np.ndarr
     rows = [seg.get("stats", {}).get(metric) for seg in segments]
     if not rows or any(r is None for r in rows):
         return None
-    return np.asarray(rows, dtype=float)
+    array = np.asarray(rows, dtype=float)
+    if array.ndim != 2 or not np.isfinite(array).all():
+        raise ValueError(f"{metric} statistics are not a table of finite numbers")
+    return array
 
 
 def _at_or_worse(by_severity: Mapping[str, int]) -> dict[str, int]:

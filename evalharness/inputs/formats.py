@@ -61,6 +61,9 @@ def read_text(path: str | Path) -> str:
         data = data[3:]
     if not data.strip():
         raise InputError("file is empty", str(path))
+    utf16 = _utf16_kind(data)
+    if utf16:
+        raise InputError(f"the file is {utf16}; re-encode it as UTF-8", str(path))
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -78,6 +81,24 @@ def read_text(path: str | Path) -> str:
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
+
+
+def _utf16_kind(data: bytes) -> str:
+    """``UTF-16 (little-endian)``/``(big-endian)`` when the bytes look so, else ``""``.
+
+    A UTF-16 byte-order mark decides; without one, text whose every other byte
+    is NUL in the first kilobyte is UTF-16 too.
+    """
+    if data.startswith(b"\xff\xfe"):
+        return "UTF-16 (little-endian)"
+    if data.startswith(b"\xfe\xff"):
+        return "UTF-16 (big-endian)"
+    head = data[:1024]
+    if len(head) >= 4 and head[1::2].count(0) >= 0.9 * (len(head) // 2):
+        return "UTF-16 (little-endian)"
+    if len(head) >= 4 and head[0::2].count(0) >= 0.9 * (len(head) // 2):
+        return "UTF-16 (big-endian)"
+    return ""
 
 
 def sniff_format(path: str | Path, text: str) -> FormatChoice:

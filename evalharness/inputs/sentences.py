@@ -91,7 +91,9 @@ def build_tokenizer(training_text: str) -> PunktSentenceTokenizer:
     # which keeps the capitalisation statistics of the next word correct.
     trainer.get_params().abbrev_types.update(shipped)
     if training_text.strip():
-        trainer.train(training_text, finalize=True)
+        for _offset, window in _windows(training_text):
+            trainer.train(window, finalize=False)
+        trainer.finalize_training()
     params = trainer.get_params()
     candidates = params.abbrev_types - shipped
     bare = _bare_words(training_text) if candidates else frozenset()
@@ -227,8 +229,39 @@ def _punkt_stretch(
     stretch = stretch.strip()
     if not stretch:
         return []
-    spans = [(offset + s, offset + e) for s, e in tokenizer.span_tokenize(stretch)]
+    spans = [
+        (offset + base + s, offset + base + e)
+        for base, window in _windows(stretch)
+        for s, e in tokenizer.span_tokenize(window)
+    ]
     return _merge_spans(text, spans)
+
+
+PUNKT_WINDOW = 50_000
+"""Punkt reads at most this many characters at once: its regexes are linear in
+practice but NLTK bounds each match in time, and a 50 MB line would exceed it."""
+_WINDOW_CUT = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s+|\s+")
+
+
+def _windows(stretch: str) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` pieces of at most :data:`PUNKT_WINDOW` characters.
+
+    A cut goes after the last sentence end in the window's second half, else
+    after its last space, else (no space at all) at the limit.
+    """
+    start = 0
+    while len(stretch) - start > PUNKT_WINDOW:
+        limit = start + PUNKT_WINDOW
+        cut = limit
+        sentence_cut = space_cut = None
+        for match in _WINDOW_CUT.finditer(stretch, start + PUNKT_WINDOW // 2, limit):
+            if match.group().strip():
+                sentence_cut = match.end()
+            space_cut = match.end()
+        cut = sentence_cut or space_cut or limit
+        yield start, stretch[start:cut].rstrip()
+        start = cut
+    yield start, stretch[start:]
 
 
 def _logical_lines(text: str, start: int, end: int, wrapped: bool) -> Iterator[tuple[int, int]]:

@@ -6,9 +6,10 @@ random streams, vectorised:
 * :func:`bootstrap_ci` is ``--confidence``: ``default_rng(seed).choice(n,
   (n_samples, n))`` row indices, the score of each resample's column sums, and
   sacrebleu's interval: sort, take the ``n//40``-th lowest and highest, report
-  ``mean ± half`` their distance. :attr:`BootstrapCI.ci95` is that printed
-  interval ``(mean - half_width, mean + half_width)``; the raw percentile
-  bounds are kept in ``percentile_lo``/``percentile_hi``.
+  ``mean ± half`` their distance. :attr:`BootstrapCI.ci95` is the percentile
+  interval (the 2.5th and 97.5th percentiles of the resampled scores, which
+  always lie inside the metric's range); sacrebleu's printed ``mean ± half``
+  form stays available as :attr:`BootstrapCI.sacrebleu_interval`.
 * :func:`paired_bootstrap` is ``--paired-bs`` and :func:`paired_randomization`
   is ``--paired-ar``: same resamples/permutation masks, same test statistic,
   same ``(c + 1) / (n + 1)`` p-value.
@@ -72,6 +73,15 @@ class BootstrapCI:
 
     @property
     def ci95(self) -> tuple[float, float]:
+        """The 95% percentile interval: the ``n//40``-th lowest and highest resampled scores.
+
+        Unlike ``mean ± half_width`` it never leaves the metric's range (a chrF
+        interval of ``[-2.0, 12.7]`` on a tiny input is impossible).
+        """
+        return (self.percentile_lo, self.percentile_hi)
+
+    @property
+    def sacrebleu_interval(self) -> tuple[float, float]:
         """The interval sacrebleu prints: ``(mean - half_width, mean + half_width)``."""
         return (self.mean - self.half_width, self.mean + self.half_width)
 
@@ -105,7 +115,7 @@ class PairedTestResult:
 
     @property
     def ci95(self) -> tuple[float, float] | None:
-        """Interval of ``delta`` (sacrebleu's ``mean ± half_width`` rule), if estimated."""
+        """95% percentile interval of ``delta``, if estimated."""
         return None if self.delta_ci is None else self.delta_ci.ci95
 
 

@@ -287,6 +287,8 @@ def read_report(path: str | Path) -> dict[str, Any]:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON: {exc.msg}", str(path), exc.lineno) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to be a report", str(path)) from None
     if not isinstance(report, dict) or report.get("schema") != SCHEMA:
         raise InputError(f"not an evalharness report (schema {SCHEMA} expected)", str(path))
     return report

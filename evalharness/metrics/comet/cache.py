@@ -6,8 +6,11 @@ that the model saw. The database runs in WAL mode with a busy timeout, so
 several processes (CI jobs, Ray drivers) can read and write it at once.
 
 A cache file that SQLite cannot read is moved aside (``*.corrupt-<timestamp>``)
-with a warning and rebuilt; a cache that cannot be used at all only warns:
-scores are never lost to a cache problem, they are recomputed.
+with a warning and rebuilt; a cache we may read but not write (read-only file
+or folder) is read and never written, with one warning; a row that is not a
+finite score with readable spans is dropped with a warning and its segment
+rescored; a cache that cannot be used at all only warns: scores are never lost
+to a cache problem, they are recomputed.
 Standard library only.
 """
 
@@ -17,6 +20,7 @@ import contextlib
 import datetime as _dt
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import warnings
@@ -102,9 +106,12 @@ class CometCache:
     if the cache were empty.
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection | None) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection | None, readonly: bool = False
+    ) -> None:
         self.path = path
         self._conn = connection
+        self.readonly = readonly
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> CometCache:
@@ -115,9 +122,13 @@ class CometCache:
         the cache is disabled with a warning.
         """
         target = Path(path)
+        if target.exists() and not _writable(target):
+            return cls._open_readonly(target)
         try:
             return cls(target, _connect(target))
         except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                return cls._open_readonly(target)
             if _is_busy(exc) or not target.exists():
                 _warn(f"COMET cache {target} cannot be opened ({exc}); scoring without it")
                 return cls(target, None)
@@ -136,6 +147,18 @@ class CometCache:
         except (sqlite3.DatabaseError, OSError) as exc:
             _warn(f"COMET cache {target} cannot be recreated ({exc}); scoring without it")
             return cls(target, None)
+
+    @classmethod
+    def _open_readonly(cls, target: Path) -> CometCache:
+        """Read a cache we may not write; new scores are not stored."""
+        try:
+            conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+            conn.execute("SELECT COUNT(*) FROM scores").fetchone()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            _warn(f"COMET cache {target} is read-only and unreadable ({exc}); scoring without it")
+            return cls(target, None)
+        _warn(f"COMET cache {target} is read-only; reading it, new scores are not stored")
+        return cls(target, conn, readonly=True)
 
     @property
     def enabled(self) -> bool:
@@ -164,11 +187,27 @@ class CometCache:
                     f"SELECT key, score, truncated, spans FROM scores WHERE key IN ({marks})",
                     chunk,
                 )
+                bad: list[bytes] = []
                 for key, score, truncated, spans in rows:
-                    found[bytes(key)] = CachedScore(
-                        float(score), bool(truncated), _decode_spans(spans)
-                    )
+                    entry = _row_entry(score, truncated, spans)
+                    if entry is None:
+                        bad.append(bytes(key))
+                    else:
+                        found[bytes(key)] = entry
+                if bad:
+                    self._drop(bad)
         return found
+
+    def _drop(self, keys: list[bytes]) -> None:
+        """Delete unusable rows (when writable) so their segments are rescored."""
+        _warn(
+            f"COMET cache {self.path}: dropped {len(keys)} unusable row(s) "
+            "(score not a finite number, or unreadable spans); rescoring them"
+        )
+        if self._conn is None or self.readonly:
+            return
+        with self._guard("write"), self._conn:
+            self._conn.executemany("DELETE FROM scores WHERE key = ?", [(k,) for k in keys])
 
     def store(self, model_id: str, entries: Mapping[bytes, CachedScore]) -> None:
         """Insert or replace results, all in one transaction."""
@@ -176,7 +215,7 @@ class CometCache:
             (key, model_id, e.score, int(e.truncated), _encode_spans(e.error_spans))
             for key, e in entries.items()
         ]
-        if not rows or self._conn is None:
+        if not rows or self._conn is None or self.readonly:
             return
         with self._guard("write"), self._conn:
             self._conn.executemany(
@@ -198,7 +237,7 @@ class CometCache:
 
     def remember_file_hash(self, path: str, size: int, mtime_ns: int, sha256: str) -> None:
         """Remember a file's SHA-256 so later runs need not hash it again."""
-        if self._conn is None:
+        if self._conn is None or self.readonly:
             return
         with self._guard("write"), self._conn:
             self._conn.execute(
@@ -253,6 +292,25 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _writable(path: Path) -> bool:
+    """Whether we may write the cache file and create its journal files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _row_entry(score: Any, truncated: Any, spans: Any) -> CachedScore | None:
+    """The cached result of one row, or None when the row is unusable."""
+    try:
+        value = float(score)
+        decoded = _decode_spans(spans)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value) or not (
+        decoded is None or all(isinstance(s, Mapping) for s in decoded)
+    ):
+        return None
+    return CachedScore(value, bool(truncated), decoded)
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -295,4 +353,10 @@ def _encode_spans(spans: tuple[Mapping[str, Any], ...] | None) -> str | None:
 
 
 def _decode_spans(text: str | None) -> tuple[Mapping[str, Any], ...] | None:
-    return None if text is None else tuple(json.loads(text))
+    """Spans stored as a JSON list; raises ValueError/TypeError when they are not."""
+    if text is None:
+        return None
+    spans = json.loads(text)
+    if not isinstance(spans, list):
+        raise ValueError("spans are not a list")
+    return tuple(spans)

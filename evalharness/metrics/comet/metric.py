@@ -25,7 +25,7 @@ import re
 import sys
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,23 +181,36 @@ class CometMetric:
             ]
             hits = cache.lookup(keys) if cache else {}
             todo = {k: s for k, s in zip(keys, samples, strict=True) if k not in hits}
+            todo_keys = list(todo)
+
+            def save(done: Mapping[int, CachedScore]) -> None:
+                # Committed batch by batch, so an interrupted run keeps what it scored.
+                if cache:
+                    cache.store(model_id, {todo_keys[i]: r for i, r in done.items()})
+
             fresh = dict(
-                zip(todo, self._score_new(model, list(todo.values()), runtime), strict=True)
+                zip(todo, self._score_new(model, list(todo.values()), runtime, save), strict=True)
             )
-            if cache:
-                cache.store(model_id, fresh)
         results = [hits.get(k) or fresh[k] for k in keys]
         return results, [k in hits for k in keys]
 
     def _score_new(
-        self, model: ResolvedModel, samples: list[dict[str, str]], runtime: Runtime
+        self,
+        model: ResolvedModel,
+        samples: list[dict[str, str]],
+        runtime: Runtime,
+        save: Callable[[Mapping[int, CachedScore]], None],
     ) -> list[CachedScore]:
         if not samples:
             return []
         scorer = self._load(model, runtime)
         if self.options.backend == "ray":
-            return list(scorer.score(samples, self._progress()))
-        return score_samples(scorer, samples, self.options.batch_size, runtime, self._progress())
+            results = list(scorer.score(samples, self._progress()))
+            save(dict(enumerate(results)))
+            return results
+        return score_samples(
+            scorer, samples, self.options.batch_size, runtime, self._progress(), on_batch=save
+        )
 
     def _load(self, model: ResolvedModel, runtime: Runtime) -> Any:
         """The loaded model (local) or the pool of Ray actors, kept for later systems."""
@@ -354,11 +367,13 @@ def score_samples(
     runtime: Runtime,
     progress: bool,
     order: Sequence[int] | None = None,
+    on_batch: Callable[[Mapping[int, CachedScore]], None] | None = None,
 ) -> list[CachedScore]:
     """Score samples with a loaded model: scores, truncation flags and error spans.
 
     Batches are consecutive runs of ``order`` (default :func:`batch_order`, the
     order unbabel-comet's ``predict`` uses), so fp32 scores agree with it.
+    ``on_batch`` receives each finished batch's results by sample index.
     """
     import torch
     from tqdm import tqdm
@@ -391,6 +406,8 @@ def score_samples(
                 scores[i] = float(batch_scores[j])
                 if batch_spans is not None:
                     spans[i] = clean_spans(samples[i]["mt"], batch_spans[j])
+            if on_batch is not None:
+                on_batch({i: CachedScore(scores[i], truncated[i], spans[i]) for i in idx})
             bar.update(len(idx))
     return [CachedScore(s, t, sp) for s, t, sp in zip(scores, truncated, spans, strict=True)]
 

@@ -422,7 +422,13 @@
     document.querySelectorAll('section.panel').forEach(function (panel) {
       panel.hidden = panel.id !== 'panel-' + k;
     });
-    ui.sysLabel.textContent = SYSTEMS.length > 1 ? ': ' + SYSTEMS[k].name : '';
+    // The name is user text: isolate it (<bdi>) so bidi controls cannot leak.
+    ui.sysLabel.textContent = '';
+    if (SYSTEMS.length > 1) {
+      var bdi = document.createElement('bdi');
+      bdi.textContent = SYSTEMS[k].name;
+      ui.sysLabel.append(': ', bdi);
+    }
     fillSortOptions(SYSTEMS[k]);
     refresh();
   }
