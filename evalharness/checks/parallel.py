@@ -31,6 +31,7 @@ from evalharness.checks.text.entities import (
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, link_segment
+from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, is_content_word
 from evalharness.lang.profiles import LanguagePair
 from evalharness.records import AlignedSegment, Finding, MetricResult
@@ -271,7 +272,9 @@ def _chunk_checks(
 
 def _entities(text: str, sentences: Sequence[Any], tokens: tuple[Token, ...],
               lexicon: DocumentLexicon) -> tuple[Entity, ...]:
-    return extract_entities(text, sentence_starts(sentences), lexicon, tokens)
+    languages: LanguagePair | None = _STATE["languages"]
+    entities = extract_entities(text, sentence_starts(sentences), lexicon, tokens)
+    return keep_names(entities, None if languages is None else languages.target)
 
 
 def _run_checks(
