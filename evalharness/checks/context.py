@@ -196,7 +196,8 @@ def build_context(
         segment = segments[index]
         starts = sentence_starts(segment.ref if side == "ref" else segment.hyp)
         entities = extract_entities(text, starts, lexicon, tokens, headline)
-        found[index, side] = keep_names(entities, target)
+        source = segment.src_text if segment.src else None
+        found[index, side] = keep_names(entities, target, source)
     refs = tuple(found.get((i, "ref"), ()) for i in range(len(segments)))
     hyps = tuple(found.get((i, "hyp"), ()) for i in range(len(segments)))
     links = tuple(

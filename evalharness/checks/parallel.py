@@ -248,10 +248,10 @@ def _chunk_checks(
         segment = segments[index]
         ref, hyp = side_tokens(segment)
         if ref is not None:
-            refs[index] = _entities(segment.ref_text, segment.ref, ref, lexicon)
+            refs[index] = _entities(segment, "ref", ref, lexicon)
             ref_tokens[index] = ref
         if hyp is not None:
-            hyps[index] = _entities(segment.hyp_text, segment.hyp, hyp, lexicon)
+            hyps[index] = _entities(segment, "hyp", hyp, lexicon)
             hyp_tokens[index] = hyp
     links: list[tuple[EntityLink, ...]] = [()] * count
     for index in range(start, end):
@@ -270,11 +270,14 @@ def _chunk_checks(
     ]
 
 
-def _entities(text: str, sentences: Sequence[Any], tokens: tuple[Token, ...],
+def _entities(segment: AlignedSegment, side: str, tokens: tuple[Token, ...],
               lexicon: DocumentLexicon) -> tuple[Entity, ...]:
     languages: LanguagePair | None = _STATE["languages"]
+    text, sentences = (segment.ref_text, segment.ref) if side == "ref" else (
+        segment.hyp_text, segment.hyp)
     entities = extract_entities(text, sentence_starts(sentences), lexicon, tokens)
-    return keep_names(entities, None if languages is None else languages.target)
+    source = segment.src_text if segment.src else None
+    return keep_names(entities, None if languages is None else languages.target, source)
 
 
 def _run_checks(
