@@ -1,4 +1,4 @@
-"""Numbers written the way other languages write them.
+r"""Numbers written the way other languages write them.
 
 - CJK numerals: "三千", "一百二十", "3万", "1.5亿", "２０億" (full-width digits are
   digits to Python's ``\\d`` and ``float`` already);
@@ -61,9 +61,9 @@ def cjk_numbers(text: str) -> list[tuple[int, int, float]]:
         run = match.group()
         if run[0] not in _CJK_DIGITS or any(s <= match.start() < e for s, e, _ in found):
             continue
-        value = cjk_numeral_value(run)
-        if value is not None:
-            found.append((match.start(), match.end(), value))
+        parsed = cjk_numeral_value(run)
+        if parsed is not None:
+            found.append((match.start(), match.end(), parsed))
     return sorted(found)
 
 

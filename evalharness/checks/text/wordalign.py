@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist
 
+from evalharness.checks.text.language_rules import is_target_content_word, target_key
 from evalharness.checks.text.lexicon import (
     Token,
     alias_groups,
@@ -32,7 +33,6 @@ from evalharness.checks.text.lexicon import (
     title_words,
     tokenize,
 )
-from evalharness.checks.text.language_rules import is_target_content_word, target_key
 from evalharness.checks.text.names import ACCEPTABLE, compare_words
 
 MINOR_RUN = 3
