@@ -18,6 +18,7 @@ check still reports source text copied into the hypothesis.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from evalharness.checks.base import register_check
@@ -85,14 +86,22 @@ class LanguageCheck:
         whole = context.remember("language_document", lambda: _document_language(context, target))
         if whole is not None:
             return [_finding(hyp, whole, target, whole_document=True)]
-        if sum(ch.isalpha() for ch in hyp) < MIN_LETTERS:
+        if sum(ch.isalpha() for ch in prose(hyp)) < MIN_LETTERS:
             return []
         found = _segment_language(segment, target)
         return [] if found is None else [_finding(hyp, found, target, whole_document=False)]
 
 
+_TAGS_RE = re.compile(r"(?:[#@]|https?://|www\.)\S+")
+
+
+def prose(text: str) -> str:
+    """``text`` without hashtags, handles and web addresses, which no language translates."""
+    return _TAGS_RE.sub(" ", text)
+
+
 def _segment_language(segment: AlignedSegment, target: LanguageProfile) -> str | None:
-    hyp, ref = segment.hyp_text, segment.ref_text
+    hyp, ref = prose(segment.hyp_text), prose(segment.ref_text)
     hyp_script = main_script(hyp)
     ref_script = main_script(ref) if ref else None
     other_script = ref_script is not None and hyp_script != ref_script

@@ -42,7 +42,8 @@ _AMOUNT = re.compile(
 )
 _COMMA_NUMBER = r"(?P<num>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 _COMMA_AMOUNT = re.compile(
-    rf"{_CURRENCY}?{_COMMA_NUMBER}(?:\s?{_SCALE}(?![a-z]))?(?:\s?{_UNIT}(?![a-z]))?", re.IGNORECASE
+    rf"{_CURRENCY}?{_COMMA_NUMBER}(?:\s?{_SCALE}(?![^\W\d_]))?(?:\s?{_UNIT}(?![^\W\d_]))?",
+    re.IGNORECASE,
 )
 """Amounts where a comma marks decimals and dots or spaces group thousands ("10.000", "1,5")."""
 _PERCENT_RE = re.compile(r"cent|zent|ciento|процент|%")
