@@ -32,7 +32,10 @@ class Check(Protocol):
 _REGISTRY: dict[str, Check] = {}
 PARALLEL_MIN_SEGMENTS = 5_000
 """Smaller documents are checked in this process: forking would cost more than it saves."""
-__all__ = ["MAX_SEGMENT_CHARS", "Check", "find_errors", "get_checks", "oversized", "register_check"]
+__all__ = [
+    "MAX_SEGMENT_CHARS", "Check", "find_errors", "get_checks", "language_support", "oversized",
+    "register_check",
+]
 
 
 def register_check(check: Check) -> None:
@@ -69,6 +72,7 @@ def _load_builtin() -> None:
         consistency,
         coverage,
         entity,
+        language,
         low_score,
         number,
         untranslated,
@@ -146,3 +150,37 @@ def find_errors(
 
 def _sorted(found: list[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(found, key=_order)) if found else ()
+
+
+LANGUAGE_SPECIFIC = "language-specific"
+GENERIC = "generic"
+SKIPPED = "skipped"
+
+
+def language_support(languages: LanguagePair | None) -> dict[str, str]:
+    """How each built-in check treats the run's target language, for the report.
+
+    Values: ``language-specific`` (rules and word lists of the target),
+    ``generic`` (script-generic rules, or rules that need no language) or
+    ``skipped`` (the check cannot run for this target).
+    With ``languages`` None the checks apply their English rules, reported as
+    ``generic``, and the ``language`` check is skipped.
+    """
+    from evalharness.lang.detect import supported_languages
+    from evalharness.lang.words import has_frequencies
+
+    support = {check: GENERIC for check in check_ids()}
+    if languages is None:
+        support["language"] = SKIPPED
+        return support
+    target = languages.target
+    english = target.code == "en"
+    names = english or (target.known and target.cased)
+    for check in ("entity", "name", "consistency"):
+        support[check] = LANGUAGE_SPECIFIC if names else GENERIC
+    support["number"] = LANGUAGE_SPECIFIC if target.known else GENERIC
+    words = target.spaces_between_words and (english or has_frequencies(target.code))
+    for check in ("omission", "addition"):
+        support[check] = LANGUAGE_SPECIFIC if words else GENERIC
+    support["language"] = LANGUAGE_SPECIFIC if target.code in supported_languages() else SKIPPED
+    return support

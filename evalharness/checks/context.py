@@ -13,8 +13,9 @@ from evalharness.checks.text.entities import (
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, SegmentNames, link_segment
+from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, tokenize
-from evalharness.lang.profiles import LanguagePair
+from evalharness.lang.profiles import LanguagePair, LanguageProfile
 from evalharness.records import AlignedSegment, MetricResult, Sentence
 
 T = TypeVar("T")
@@ -152,6 +153,11 @@ class DocumentContext:
         return value
 
 
+def target_profile(context: DocumentContext) -> LanguageProfile | None:
+    """The target language's profile, or None when the run's languages are unknown."""
+    return None if context.languages is None else context.languages.target
+
+
 def build_context(
     segments: Sequence[AlignedSegment],
     metrics: Mapping[str, MetricResult],
@@ -168,6 +174,7 @@ def build_context(
         languages: The run's languages, when known.
     """
     segments = tuple(segments)
+    target = None if languages is None else languages.target
     ref_tokens: list[tuple[Token, ...]] = []
     hyp_tokens: list[tuple[Token, ...]] = []
     texts: list[tuple[str, tuple[Token, ...]]] = []
@@ -188,7 +195,9 @@ def build_context(
     for (index, side), (text, tokens), headline in zip(slots, texts, flags, strict=True):
         segment = segments[index]
         starts = sentence_starts(segment.ref if side == "ref" else segment.hyp)
-        found[index, side] = extract_entities(text, starts, lexicon, tokens, headline)
+        entities = extract_entities(text, starts, lexicon, tokens, headline)
+        source = segment.src_text if segment.src else None
+        found[index, side] = keep_names(entities, target, source)
     refs = tuple(found.get((i, "ref"), ()) for i in range(len(segments)))
     hyps = tuple(found.get((i, "hyp"), ()) for i in range(len(segments)))
     links = tuple(

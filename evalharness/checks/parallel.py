@@ -31,6 +31,7 @@ from evalharness.checks.text.entities import (
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, link_segment
+from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, is_content_word
 from evalharness.lang.profiles import LanguagePair
 from evalharness.records import AlignedSegment, Finding, MetricResult
@@ -247,10 +248,10 @@ def _chunk_checks(
         segment = segments[index]
         ref, hyp = side_tokens(segment)
         if ref is not None:
-            refs[index] = _entities(segment.ref_text, segment.ref, ref, lexicon)
+            refs[index] = _entities(segment, "ref", ref, lexicon)
             ref_tokens[index] = ref
         if hyp is not None:
-            hyps[index] = _entities(segment.hyp_text, segment.hyp, hyp, lexicon)
+            hyps[index] = _entities(segment, "hyp", hyp, lexicon)
             hyp_tokens[index] = hyp
     links: list[tuple[EntityLink, ...]] = [()] * count
     for index in range(start, end):
@@ -269,9 +270,14 @@ def _chunk_checks(
     ]
 
 
-def _entities(text: str, sentences: Sequence[Any], tokens: tuple[Token, ...],
+def _entities(segment: AlignedSegment, side: str, tokens: tuple[Token, ...],
               lexicon: DocumentLexicon) -> tuple[Entity, ...]:
-    return extract_entities(text, sentence_starts(sentences), lexicon, tokens)
+    languages: LanguagePair | None = _STATE["languages"]
+    text, sentences = (segment.ref_text, segment.ref) if side == "ref" else (
+        segment.hyp_text, segment.hyp)
+    entities = extract_entities(text, sentence_starts(sentences), lexicon, tokens)
+    source = segment.src_text if segment.src else None
+    return keep_names(entities, None if languages is None else languages.target, source)
 
 
 def _run_checks(

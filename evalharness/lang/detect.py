@@ -35,6 +35,12 @@ def _identifier() -> Any:
     return langid.LanguageIdentifier.from_pickled_model(langid.MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=1)
+def supported_languages() -> frozenset[str]:
+    """The language codes the identifier can return."""
+    return frozenset(str(code) for code in _identifier().nb_classes)
+
+
 def identify(text: str) -> Detection:
     """The most likely language of ``text`` (``und`` with confidence 0 for no letters)."""
     if not any(ch.isalpha() for ch in text):

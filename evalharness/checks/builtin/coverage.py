@@ -22,7 +22,9 @@ from evalharness.checks.context import (
     is_removed,
     is_removed_reference,
     removal_reason,
+    target_profile,
 )
+from evalharness.checks.text.language_rules import compares_words
 from evalharness.checks.text.lexicon import boilerplate_phrases, fold, is_content_word
 from evalharness.checks.text.wordalign import (
     MAJOR_RUN,
@@ -40,9 +42,14 @@ SENTENCE_WORDS = 5
 """Words that, with final punctuation, make a one-sided segment a sentence (major)."""
 
 
-def carries_content(text: str) -> bool:
-    """True for one-sided text that is a major error: enough content words, or a sentence."""
-    if len(content_words(text)) >= SEGMENT_CONTENT:
+def carries_content(text: str, language: str | None = None) -> bool:
+    """True for one-sided text that is a major error: enough content words, or a sentence.
+
+    Args:
+        text: The one-sided text.
+        language: Its language code (``None``: English rules).
+    """
+    if len(content_words(text, language=language)) >= SEGMENT_CONTENT:
         return True
     return len(text.split()) >= SENTENCE_WORDS and text.rstrip(" \"'”’)").endswith((".", "!", "?"))
 
@@ -52,12 +59,22 @@ def _coverage(segment: AlignedSegment, context: DocumentContext) -> Coverage:
     table: dict[int, Coverage] = context.remember("coverage", dict)
     index = context.index(segment)
     if index not in table:
-        table[index] = align_content(
-            segment.ref_text, segment.hyp_text,
-            context.ref_tokens[index] or None if context.ref_tokens else None,
-            context.hyp_tokens[index] or None if context.hyp_tokens else None,
-        )
+        profile = target_profile(context)
+        if not compares_words(profile):
+            table[index] = Coverage((), ())
+        else:
+            table[index] = align_content(
+                segment.ref_text, segment.hyp_text,
+                context.ref_tokens[index] or None if context.ref_tokens else None,
+                context.hyp_tokens[index] or None if context.hyp_tokens else None,
+                None if profile is None else profile.code,
+            )
     return table[index]
+
+
+def _code(context: DocumentContext) -> str | None:
+    profile = target_profile(context)
+    return None if profile is None else profile.code
 
 
 def _run_severity(stretch: Stretch) -> Severity:
@@ -79,7 +96,7 @@ class OmissionCheck:
         if segment.ref and not segment.hyp:
             if is_removed_reference(segment):
                 return []  # page furniture of the reference (image, credit): not content
-            severity: Severity = "major" if carries_content(ref_text) else "minor"
+            severity: Severity = "major" if carries_content(ref_text, _code(context)) else "minor"
             return [Finding("omission", "accuracy/omission", severity, "", ref_text,
                             "The reference sentence has no counterpart in the hypothesis.",
                             0.8, None, None, 0, len(ref_text))]
@@ -114,7 +131,7 @@ class AdditionCheck:
         """A finding for a hypothesis-only segment, or for one-sided stretches."""
         hyp_text = segment.hyp_text
         if segment.hyp and not segment.ref:
-            return [_added_segment(segment)]
+            return [_added_segment(segment, _code(context))]
         if not segment.hyp or is_removed(segment):
             return []
         findings = []
@@ -189,11 +206,11 @@ def looks_like_byline(text: str) -> bool:
     return len(words) <= 6 and capitalised * 2 >= len(words)
 
 
-def _added_segment(segment: AlignedSegment) -> Finding:
+def _added_segment(segment: AlignedSegment, language: str | None) -> Finding:
     text = segment.hyp_text
     reason = removal_reason(segment)
     phrase = boilerplate_in(text)
-    count = len(content_words(text))
+    count = len(content_words(text, language=language))
     if reason is not None:
         severity: Severity = "minor"
         message = f"Non-content text ({reason}) in the hypothesis, not in the reference."
@@ -204,7 +221,7 @@ def _added_segment(segment: AlignedSegment) -> Finding:
         severity = "minor"
         message = "A byline or credit line in the hypothesis, not in the reference."
     else:
-        severity = "major" if carries_content(text) else "minor"
+        severity = "major" if carries_content(text, language) else "minor"
         message = "The hypothesis sentence has no counterpart in the reference."
     return Finding("addition", "accuracy/addition", severity, text, "", message, 0.8,
                    0, len(text), None, None)

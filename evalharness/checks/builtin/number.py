@@ -14,8 +14,10 @@ import re
 from collections.abc import Sequence
 
 from evalharness.checks.base import register_check
-from evalharness.checks.context import DocumentContext, is_removed
+from evalharness.checks.context import DocumentContext, is_removed, target_profile
 from evalharness.checks.text.numbers import WORD_VALUES, NumberMention, extract_numbers
+from evalharness.checks.text.numbers_locale import spelled_values
+from evalharness.lang.profiles import CJK_LANGUAGES
 from evalharness.records import AlignedSegment, Finding, Severity
 
 _NON_DIGITS = re.compile(r"\D")
@@ -35,7 +37,7 @@ def _compatible(ref: NumberMention, hyp: NumberMention) -> bool:
 _DUAL_WORDS = frozenset({"both", "either", "neither", "pair", "couple", "twice", "double", "twin"})
 
 
-def _spelled_in(mention: NumberMention, text: str) -> bool:
+def _spelled_in(mention: NumberMention, text: str, language: str | None = None) -> bool:
     """A small number written in digits on one side and in words on the other.
 
     "Two" also stands as "both", "either", "neither", "pair"...: "either of the
@@ -43,6 +45,8 @@ def _spelled_in(mention: NumberMention, text: str) -> bool:
     """
     if mention.value is None or mention.value != int(mention.value):
         return False
+    if language not in (None, "en"):
+        return mention.value in spelled_values(text, str(language))
     if mention.value == 2 and not _DUAL_WORDS.isdisjoint(re.findall(r"[a-z]+", text.lower())):
         return True
     word = _WORDS_BY_VALUE.get(int(mention.value))
@@ -89,12 +93,12 @@ class NumberCheck:
         for mention in lone_ref:
             if id(mention) in paired_ref or mention.key in nearby_hyp:
                 continue
-            if not _spelled_in(mention, hyp_text):
+            if not _spelled_in(mention, hyp_text, _code(context)):
                 findings.append(_missing(mention))
         for mention in lone_hyp:
             if id(mention) in paired_hyp or mention.key in nearby_ref:
                 continue
-            if not _spelled_in(mention, ref_text):
+            if not _spelled_in(mention, ref_text, _code(context)):
                 findings.append(_added(mention))
         return findings
 
@@ -137,9 +141,18 @@ def _numbers(
     table = context.remember("numbers", dict)
     if index not in table:
         segment = context.segments[index]
-        table[index] = (extract_numbers(segment.ref_text), extract_numbers(segment.hyp_text))
+        profile = target_profile(context)
+        decimal = "." if profile is None else profile.decimal_sep
+        cjk = profile is not None and profile.code in CJK_LANGUAGES
+        table[index] = (extract_numbers(segment.ref_text, decimal, cjk),
+                        extract_numbers(segment.hyp_text, decimal, cjk))
     found: tuple[tuple[NumberMention, ...], tuple[NumberMention, ...]] = table[index]
     return found
+
+
+def _code(context: DocumentContext) -> str | None:
+    profile = target_profile(context)
+    return None if profile is None else profile.code
 
 
 def _nearby_keys(context: DocumentContext, index: int) -> tuple[set[str], set[str]]:

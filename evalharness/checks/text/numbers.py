@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from evalharness.checks.text.lexicon import MONTHS
+from evalharness.checks.text.numbers_locale import cjk_numbers
 
 _MONTH_NAMES = "|".join(
     name for m in sorted(MONTHS, key=len, reverse=True) for name in (m.capitalize(), m.upper())
@@ -32,12 +33,20 @@ _CURRENCY = r"(?P<cur>US\$|HK\$|A\$|C\$|\$|£|€|¥|RMB\s?|Rs\.?\s?)"
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(?P<scale>trillion|billion|million|thousand|hundred|bn|tn|mn|m|k)"
 _UNIT = (
-    r"(?P<unit>per\s?cent|percent|percentage\s+points?|%|dollars?|pounds?|euros?|yuan|yen|"
+    r"(?P<unit>per\s?cent|percent|percentage\s+points?|%|prozent|pour\s?cent|por\s?ciento|"
+    r"per\s?cento|procent[oa]?|процент(?:а|ов)?|dollars?|pounds?|euros?|yuan|yen|"
     r"rupees?|roubles?|rubles?|francs?|won)"
 )
 _AMOUNT = re.compile(
     rf"{_CURRENCY}?{_NUMBER}(?:\s?{_SCALE}(?![a-z]))?(?:\s?{_UNIT}(?![a-z]))?", re.IGNORECASE
 )
+_COMMA_NUMBER = r"(?P<num>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+_COMMA_AMOUNT = re.compile(
+    rf"{_CURRENCY}?{_COMMA_NUMBER}(?:\s?{_SCALE}(?![^\W\d_]))?(?:\s?{_UNIT}(?![^\W\d_]))?",
+    re.IGNORECASE,
+)
+"""Amounts where a comma marks decimals and dots or spaces group thousands ("10.000", "1,5")."""
+_PERCENT_RE = re.compile(r"cent|zent|ciento|процент|%")
 _CODE = re.compile(r"\b(?:[A-Z]{1,5}-?\d+[A-Z]?|\d+[A-Z]{1,2})\b")
 _DECADE = re.compile(r"(?:\b(?P<century>1[5-9]|20))?['’]?(?P<decade>\d0)s\b")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -113,8 +122,17 @@ def _value_key(value: float) -> str:
     return f"value:{value:.10g}"
 
 
-def extract_numbers(text: str) -> tuple[NumberMention, ...]:
-    """All number mentions of ``text``, in order, without overlaps."""
+def extract_numbers(
+    text: str, decimal_sep: str = ".", cjk: bool = False
+) -> tuple[NumberMention, ...]:
+    """All number mentions of ``text``, in order, without overlaps.
+
+    Args:
+        text: The text.
+        decimal_sep: The language's decimal separator: ``.`` (English: "10,000.5")
+            or ``,`` (German, French, Russian...: "10.000,5", "10 000,5").
+        cjk: Also read CJK numerals ("三千", "3万").
+    """
     taken = [False] * (len(text) + 1)
     found: list[NumberMention] = []
 
@@ -130,10 +148,13 @@ def extract_numbers(text: str) -> tuple[NumberMention, ...]:
     if not _MONTH_WORDS.isdisjoint(words):
         for mention in _dates(text, digits):
             add(mention)
+    if cjk:
+        for start, end, value in cjk_numbers(text):
+            add(NumberMention(text[start:end], start, end, "number", _value_key(value), value))
     if digits:
         for mention in _times_and_codes(text):
             add(mention)
-        for mention in _amounts(text):
+        for mention in _amounts(text, decimal_sep):
             add(mention)
     if not _NUMBER_WORDS.isdisjoint({w.lower() for w in words}):
         for mention in _spelled_numbers(text):
@@ -190,19 +211,23 @@ def _times_and_codes(text: str) -> list[NumberMention]:
     return mentions
 
 
-def _amounts(text: str) -> list[NumberMention]:
+def _amounts(text: str, decimal_sep: str = ".") -> list[NumberMention]:
     mentions: list[NumberMention] = []
-    for match in _AMOUNT.finditer(text):
+    comma = decimal_sep == ","
+    for match in (_COMMA_AMOUNT if comma else _AMOUNT).finditer(text):
         number = match.group("num")
-        value = float(number.replace(",", ""))
+        if comma:
+            value = float(re.sub(r"[.\s]", "", number).replace(",", "."))
+        else:
+            value = float(number.replace(",", ""))
         scale = (match.group("scale") or "").lower()
         value *= _SCALES.get(scale, 1.0)
         unit_text = (match.group("unit") or "").lower()
         currency = (match.group("cur") or "").strip().lower().rstrip(".")
-        unit = "%" if ("cent" in unit_text or unit_text == "%") else None
+        unit = "%" if _PERCENT_RE.search(unit_text) else None
         unit = unit or _CURRENCY_NAMES.get(currency) or _CURRENCY_NAMES.get(unit_text)
         kind = "percent" if unit == "%" else "money" if unit else "number"
-        plain = "," not in number and "." not in number and not scale
+        plain = number.isdigit() and not scale
         if kind == "number" and plain and len(number) == 4 and 1000 <= value <= 2100:
             kind = "year"
         end = match.end()

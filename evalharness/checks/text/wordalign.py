@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist
 
+from evalharness.checks.text.language_rules import is_target_content_word, target_key
 from evalharness.checks.text.lexicon import (
     Token,
     alias_groups,
@@ -58,29 +59,44 @@ class Word(NamedTuple):
     stem: str
 
 
-def content_words(text: str, tokens: Sequence[Token] | None = None) -> list[Word]:
+def content_words(
+    text: str, tokens: Sequence[Token] | None = None, language: str | None = None
+) -> list[Word]:
     """The content words of ``text``; hyphenated words are split, acronyms kept.
 
     Args:
         text: The text.
         tokens: ``tokenize(text)`` (any sentence starts), when already computed.
+        language: The text's language code; ``None`` or ``en``: English function
+            words and stems, else that language's function words and lemmas.
     """
+    english = language in (None, "en")
     words = []
     for token in tokenize(text) if tokens is None else tokens:
-        base = token.base
-        if "-" not in base and "‐" not in base and "–" not in base:
-            if token.is_acronym or is_content_word(base):
-                if token.possessive:
-                    token = Token(base, token.start, token.start + len(base), token.initial)
-                words.append(Word(token, token.folded, stem(base)))
-            continue
-        offset = token.start
-        for part in _HYPHENS.split(base):
-            if part and part not in "-‐–" and (is_content_word(part) or token.is_acronym):
+        hyphenated = "-" in token.base or "‐" in token.base or "–" in token.base
+        parts = _hyphen_parts(token.base, token.start) if hyphenated else [(token.base, token.start)]
+        for part, offset in parts:
+            folded = fold(part)
+            content = is_content_word(part) if english else is_target_content_word(
+                folded, str(language))
+            if not (token.is_acronym or content):
+                continue
+            piece = token
+            if hyphenated or token.possessive:
                 piece = Token(part, offset, offset + len(part), token.initial)
-                words.append(Word(piece, fold(part), stem(part)))
-            offset += len(part)
+            key = stem(part) if english else target_key(part, str(language))
+            words.append(Word(piece, folded, key))
     return words
+
+
+def _hyphen_parts(base: str, start: int) -> list[tuple[str, int]]:
+    parts = []
+    offset = start
+    for part in _HYPHENS.split(base):
+        if part and part not in "-‐–":
+            parts.append((part, offset))
+        offset += len(part)
+    return parts
 
 
 @lru_cache(maxsize=1 << 18)
@@ -279,6 +295,7 @@ def align_content(
     hyp_text: str,
     ref_tokens: Sequence[Token] | None = None,
     hyp_tokens: Sequence[Token] | None = None,
+    language: str | None = None,
 ) -> Coverage:
     """Align the content words of both sides and return the one-sided stretches.
 
@@ -287,8 +304,10 @@ def align_content(
         hyp_text: The hypothesis side.
         ref_tokens: ``tokenize(ref_text)``, when already computed.
         hyp_tokens: ``tokenize(hyp_text)``, when already computed.
+        language: The target language code (see :func:`content_words`).
     """
-    ref, hyp = content_words(ref_text, ref_tokens), content_words(hyp_text, hyp_tokens)
+    ref = content_words(ref_text, ref_tokens, language)
+    hyp = content_words(hyp_text, hyp_tokens, language)
     want_ref, want_hyp = _may_have_stretches(ref, hyp)
     if not (want_ref or want_hyp):
         return Coverage((), ())
