@@ -424,3 +424,30 @@ def test_bidi_controls_in_a_system_name_are_isolated_in_html(tmp_path: Path) -> 
     assert f"<bdi>{name}</bdi>" in page
     markup = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)  # data, not rendered
     assert markup.count(name) == markup.count(f"<bdi>{name}</bdi>")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(ROOT_WITHOUT_SETPRIV, reason="running as root without setpriv")
+def test_unreadable_comet_encoder_directory_is_a_clean_error(tiny_comet: Path, tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(tiny_comet.parents[1], model)
+    encoder = tmp_path / "encoder"
+    shutil.copytree(tiny_comet.parents[2] / "encoder", encoder)
+    hparams = model / "hparams.yaml"
+    lines = hparams.read_text(encoding="utf-8").splitlines()
+    hparams.write_text(
+        "\n".join(f"pretrained_model: {encoder}" if line.startswith("pretrained_model:") else line
+                  for line in lines) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    encoder.chmod(0)
+    try:
+        done = run_unprivileged(
+            ["evaluate", "--ref", str(REF), "--hyp", str(HYP), "--metrics", "comet",
+             "--comet-model", str(model / "checkpoints" / "model.ckpt"), "--no-cache", "--quiet",
+             "--no-checks"], tmp_path,
+        )  # fmt: skip
+    finally:
+        encoder.chmod(0o755)
+    assert done.returncode in (ExitStatus.INPUT, ExitStatus.METRIC_UNAVAILABLE), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
