@@ -35,7 +35,7 @@ Info = Callable[[str], None]
 
 
 def metric_params(name: str, languages: LanguagePair | None) -> dict[str, Any]:
-    """sacrebleu settings the target language needs (BLEU tokenizer, TER Asian support)."""
+    """The settings sacrebleu needs for the target language (BLEU tokenizer, TER Asian support)."""
     if languages is None:
         return {}
     target = languages.target

@@ -62,7 +62,7 @@ def scatter_svg(human: np.ndarray, metric: np.ndarray, x_label: str, y_label: st
     keep = np.isfinite(human) & np.isfinite(metric)
     x, y = human[keep], metric[keep]
     if len(x) == 0:
-        return '<svg role="img" width="%d" height="%d"></svg>' % (WIDTH, HEIGHT)
+        return f'<svg role="img" width="{WIDTH}" height="{HEIGHT}"></svg>'
     (x0, x1), (y0, y1) = _range(x), _range(y)
     pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 

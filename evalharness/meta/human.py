@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from evalharness.errors import InputError
 from evalharness.inputs.formats import read_text
@@ -92,7 +93,7 @@ def read_verbatim(path: str) -> str:
         InputError: see :func:`evalharness.inputs.formats.read_text`.
     """
     read_text(path)  # the same checks and messages as every other input
-    data = open(path, "rb").read().removeprefix(b"\xef\xbb\xbf")
+    data = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
     return data.decode("utf-8").replace("\r\n", "\n")
 
 

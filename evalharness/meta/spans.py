@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,16 +64,24 @@ def _mask(length: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     return mask
 
 
-def _our_spans(findings: Sequence[Finding], keep: Callable[[Finding], bool]) -> list[tuple[int, int]]:
+Span = tuple[int, int, str, str]
+"""(start, end, severity, normalised category)."""
+
+
+def _our_spans(findings: Sequence[Finding]) -> list[Span]:
     return [
-        (f.hyp_start, f.hyp_end)
+        (f.hyp_start, f.hyp_end, f.severity, f.category)
         for f in findings
-        if f.hyp_start is not None and f.hyp_end is not None and keep(f)
+        if f.hyp_start is not None and f.hyp_end is not None
     ]
 
 
-def _gold_spans(spans: Sequence[MqmSpan], keep: Callable[[MqmSpan], bool]) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in spans if keep(s)]
+def _gold_spans(spans: Sequence[MqmSpan]) -> list[Span]:
+    return [(s.start, s.end, s.severity, normalise_category(s.category)) for s in spans]
+
+
+def _where(spans: list[Span], field: int, value: str) -> list[tuple[int, int]]:
+    return [(s[0], s[1]) for s in spans if s[field] == value]
 
 
 def _add(total: Overlap, length: int, ours: list[tuple[int, int]], gold: list[tuple[int, int]],
@@ -99,16 +107,13 @@ def span_agreement(items: Sequence[HumanItem], findings: Sequence[Sequence[Findi
         categories |= {f.category for f in found if f.hyp_start is not None}
     for item, found in zip(items, findings, strict=True):
         n = len(item.hyp)
-        every = _our_spans(found, lambda f: True)
-        _add(overall, n, every, _gold_spans(item.spans, lambda s: True))
+        ours, gold = _our_spans(found), _gold_spans(item.spans)
+        _add(overall, n, [(s[0], s[1]) for s in ours], [(s[0], s[1]) for s in gold])
         for sev in severities:
-            _add(by_severity[sev], n, _our_spans(found, lambda f, v=sev: f.severity == v),
-                 _gold_spans(item.spans, lambda s, v=sev: s.severity == v))
-        any_mask = _mask(n, every)
+            _add(by_severity[sev], n, _where(ours, 2, sev), _where(gold, 2, sev))
+        any_mask = _mask(n, [(s[0], s[1]) for s in ours])
         for cat in categories:
-            _add(by_category[cat], n, _our_spans(found, lambda f, c=cat: f.category == c),
-                 _gold_spans(item.spans, lambda s, c=cat: normalise_category(s.category) == c),
-                 any_mask)
+            _add(by_category[cat], n, _where(ours, 3, cat), _where(gold, 3, cat), any_mask)
     return {
         "overall": overall.to_dict(),
         "by_severity": {k: by_severity[k].to_dict() for k in sorted(by_severity)},

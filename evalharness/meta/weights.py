@@ -127,7 +127,7 @@ def parse_inline_weights(spec: str) -> MqmWeights:
             raise UsageError(f"--weights: expected KEY=NUMBER, got {item!r}")
         key = key.strip()
         head, colon, tail = key.partition(":")
-        if colon and head.strip().lower() in DEFAULT_SEVERITY_WEIGHTS | severity:
+        if colon and head.strip().lower() in {**DEFAULT_SEVERITY_WEIGHTS, **severity}:
             rules.append(CategoryWeight(tail.strip(), number, head.strip().lower()))
         elif "/" in key or "!" in key or colon or " " in key:
             rules.append(CategoryWeight(key, number))
