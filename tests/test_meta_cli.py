@@ -171,3 +171,19 @@ def test_span_overlap_precision_recall() -> None:
     grammar = result["by_category"]["fluency/grammar"]
     assert grammar["precision"] is None and grammar["recall"] == 0.0
     assert grammar["recall_any"] == pytest.approx(2 / 4)
+
+
+def test_html_escapes_system_names_and_has_no_script(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    lines = ENDE.read_text(encoding="utf-8").split("\n")
+    rows = [lines[0]] + [line.replace("Facebook-AI", hostile, 1) for line in lines[1:] if line]
+    mqm = tmp_path / "hostile.tsv"
+    mqm.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page = tmp_path / "m.html"
+    result = run_cli(["meta", "--human", str(mqm), "--format", "mqm", "--metrics", "chrf",
+                      "--no-checks", "--bootstrap", "10", "--html", str(page), "--quiet"])
+    assert result.exit_status == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert html.count("<svg") == 2
