@@ -84,6 +84,9 @@ def test_weights_can_be_changed_inline_and_in_toml(tmp_path: Path) -> None:
     weights = load_weights(str(toml))
     assert weights.weight("Fluency/Grammar", "Minor") == 2
     assert weights.weight("Source issue", "Major") == 1
+    project = tmp_path / "evalharness.toml"
+    project.write_text("[meta.weights.severity]\nmajor = 7\n", encoding="utf-8")
+    assert load_weights(str(project)).weight("Other", "Major") == 7
     assert MqmWeights().weight("Accuracy/Mistranslation", "Weird") is None
 
 
@@ -108,6 +111,9 @@ def test_da_csv_averages_ratings_and_tsv_may_have_no_header(tmp_path: Path) -> N
     plain = tmp_path / "h.tsv"
     plain.write_text("A\t1\t-2\nA\t2\t0\n", encoding="utf-8")
     assert [i.score for i in read_scores(str(plain), "tsv").items] == [-2.0, 0.0]
+    plain.write_text("A\t-1\nB\t-3\nA\tNone\nA\t-2\n", encoding="utf-8")  # mt-metrics-eval
+    assert {(i.system, i.segment): i.score for i in read_scores(str(plain), "tsv").items} == {
+        ("A", "1"): -1.0, ("B", "1"): -3.0, ("A", "3"): -2.0}
     plain.write_text("system\tsegment\tscore\nA\t1\tgood\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"h\.tsv:2: score 'good' is not a number"):
         read_scores(str(plain), "tsv")

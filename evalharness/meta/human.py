@@ -196,8 +196,9 @@ def read_mqm(path: str, weights: MqmWeights | None = None) -> HumanJudgements:
     return HumanJudgements(path, "mqm", tuple(items), pair)
 
 
-SYSTEM_COLUMNS = ("system", "sys", "system_name", "model")
-SEGMENT_COLUMNS = ("seg_id", "segment_id", "segment", "sid", "item_id", "line", "global_seg_id")
+SYSTEM_COLUMNS = ("system", "sys", "system_name", "systemid", "system_id", "model")
+SEGMENT_COLUMNS = ("seg_id", "segment_id", "segment", "sid", "item_id", "itemid", "line",
+                   "global_seg_id")
 SCORE_COLUMNS = ("score", "esa_score", "da_score", "raw", "human", "mqm", "z", "z_score")
 
 
@@ -218,7 +219,9 @@ def read_scores(path: str, fmt: str, score_column: str | None = None) -> HumanJu
     """Read a ``da`` CSV/TSV or a ``tsv`` file of system, segment and score.
 
     ``tsv`` files may have no header: then the columns are system, segment,
-    score. Several ratings of one (system, segment) are averaged.
+    score; or system and score only, as in mt-metrics-eval's ``*.seg.score``
+    files, where a system's k-th line is its segment k (``None`` = not rated).
+    Several ratings of one (system, segment) are averaged.
 
     Raises:
         InputError: unreadable file, missing columns, a score that is not a number.
@@ -227,7 +230,7 @@ def read_scores(path: str, fmt: str, score_column: str | None = None) -> HumanJu
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first or fmt == "tsv" else ","
     fields = first.split(delimiter)
-    headerless = fmt == "tsv" and len(fields) == 3 and _is_number(fields[2])
+    headerless = fmt == "tsv" and len(fields) in (2, 3) and _is_number_or_none(fields[-1])
     rows = _headerless(text, path) if headerless else _rows(path, delimiter)
     sums: dict[tuple[str, str], list[float]] = defaultdict(list)
     lines: dict[tuple[str, str], int] = {}
@@ -241,6 +244,8 @@ def read_scores(path: str, fmt: str, score_column: str | None = None) -> HumanJu
                 _pick(header, SCORE_COLUMNS, score_column, "score", path),
             )
         system, segment, score = (row[c].strip() for c in columns)
+        if score == "None" and headerless:
+            continue
         if not _is_number(score):
             raise InputError(f"score {score!r} is not a number", path, line)
         key = (system, segment)
@@ -256,13 +261,21 @@ def read_scores(path: str, fmt: str, score_column: str | None = None) -> HumanJu
 
 
 def _headerless(text: str, path: str) -> Iterator[tuple[int, dict[str, str]]]:
+    width = len(text.split("\n", 1)[0].split("\t"))
+    seen: dict[str, int] = defaultdict(int)
     for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip():
             continue
         fields = raw.split("\t")
-        if len(fields) != 3:
-            raise InputError(f"expected 3 tab-separated fields, got {len(fields)}", path, number)
-        yield number, {"system": fields[0], "segment": fields[1], "score": fields[2]}
+        if len(fields) != width:
+            raise InputError(f"expected {width} tab-separated fields, got {len(fields)}", path, number)
+        seen[fields[0]] += 1
+        segment = fields[1] if width == 3 else str(seen[fields[0]])
+        yield number, {"system": fields[0], "segment": segment, "score": fields[-1]}
+
+
+def _is_number_or_none(value: str) -> bool:
+    return value.strip() == "None" or _is_number(value)
 
 
 def _is_number(value: str) -> bool:

@@ -94,7 +94,7 @@ def markdown_report(result: MetaResult, title: str, spans: Mapping[str, Any] | N
         for s, v in result.human_system_scores.items()
     )
     parts.append(
-        f"{result.n_items} items ({len(result.systems)} systems x {result.n_segments} segments); "
+        f"{result.n_items} items ({len(result.systems)} system(s) x {result.n_segments} segments); "
         f"human system scores: {human}. 95% intervals from {result.samples} bootstrap "
         f"resamples of segments (seed {result.seed})."
     )
