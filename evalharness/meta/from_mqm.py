@@ -29,8 +29,10 @@ from evalharness.meta.scored import (
 )
 from evalharness.metrics.base import get_metric
 from evalharness.records import Finding, MetricResult
+from evalharness.report.html_report.summary import METRIC_LABELS
 
-LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER", "comet": "COMET"}
+LABELS = METRIC_LABELS
+"""Display names of the metrics (the HTML report's, so the views agree)."""
 Info = Callable[[str], None]
 
 
