@@ -10,7 +10,7 @@ resample.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,39 +88,56 @@ def _estimate(point: float, draws: np.ndarray) -> Estimate:
     return Estimate(_finite(point), ci)
 
 
-def segment_counts(n_segments: int, samples: int, seed: int) -> np.ndarray:
-    """Draw counts of each segment in each resample: shape ``(samples, n_segments)``."""
+CHUNK_CELLS = 4_000_000
+"""Resamples are processed in chunks of about this many (resample, item) cells, so
+memory stays bounded on large files."""
+
+
+def segment_counts(n_segments: int, samples: int, seed: int, chunk: int | None = None
+                   ) -> Iterator[np.ndarray]:
+    """Draw counts of each segment, ``(rows, n_segments)`` per chunk of resamples.
+
+    The first chunk starts with a row of ones: the point estimate. The draws
+    are the same whatever the chunk size.
+    """
     rng = np.random.default_rng(seed)
-    counts = np.empty((samples, n_segments), np.float64)
-    for k in range(samples):
-        counts[k] = np.bincount(rng.integers(0, n_segments, n_segments), minlength=n_segments)
-    return counts
+    chunk = chunk or max(1, CHUNK_CELLS // max(n_segments, 1))
+    first = True
+    done = 0
+    while first or done < samples:
+        rows = min(chunk, samples - done)
+        counts = np.empty((rows, n_segments), np.float64)
+        for k in range(rows):
+            counts[k] = np.bincount(rng.integers(0, n_segments, n_segments), minlength=n_segments)
+        if first:
+            counts = np.vstack([np.ones((1, n_segments)), counts])
+            first = False
+        done += rows
+        yield counts
 
 
 def _segment_level(metric: ScoredMetric, data: MetaInput, weights: np.ndarray
-                   ) -> tuple[dict[str, Estimate], float | None]:
-    """Segment-level statistics; ``weights`` row 0 is the point estimate (all ones)."""
+                   ) -> dict[str, np.ndarray]:
+    """Segment-level statistics, one value per row of segment ``weights``."""
     scores = metric.oriented(metric.segment_scores)
     valid = ~np.isnan(scores)
     x, y = scores[valid], data.human[valid]
     seg = data.index.segment[valid]
     item_w = weights[:, seg]
-    pearson = corr.pearson(x, y, item_w)
-    tau = corr.kendall_tau_b(x, y, item_w)
     pairs = corr.grouped_pairs(x, y, seg, data.index.n_segments)
-    grouped = corr.grouped_tau_b(pairs, weights)
     acc = corr.acc_eq(pairs, weights)
-    out = {
-        "pearson": _estimate(pearson[0], pearson[1:]),
-        "kendall_tau_b": _estimate(tau[0], tau[1:]),
-        "kendall_tau_b_grouped": _estimate(grouped[0], grouped[1:]),
-        "acc_eq": _estimate(acc.accuracy[0], acc.accuracy[1:]),
+    return {
+        "pearson": corr.pearson(x, y, item_w),
+        "kendall_tau_b": corr.kendall_tau_b(x, y, item_w),
+        "kendall_tau_b_grouped": corr.grouped_tau_b(pairs, weights),
+        "acc_eq": acc.accuracy,
+        "epsilon": acc.epsilon,
     }
-    return out, _finite(acc.epsilon[0])
 
 
 def _system_level(metric: ScoredMetric, human_systems: np.ndarray, weights: np.ndarray
-                  ) -> tuple[dict[str, Estimate], np.ndarray]:
+                  ) -> dict[str, np.ndarray]:
+    """System-level statistics and the system scores, one row per row of ``weights``."""
     raw = metric.system.scores(weights)
     systems = metric.oriented(raw)
     usable = np.all(np.isfinite(systems), axis=1) & np.all(np.isfinite(human_systems), axis=1)
@@ -129,13 +146,24 @@ def _system_level(metric: ScoredMetric, human_systems: np.ndarray, weights: np.n
     for r in np.flatnonzero(usable):
         pearson[r] = corr.pearson(systems[r], human_systems[r])
         accuracy[r] = corr.pairwise_accuracy(systems[r], human_systems[r])
-    return (
-        {
-            "pearson": _estimate(pearson[0], pearson[1:]),
-            "pairwise_accuracy": _estimate(accuracy[0], accuracy[1:]),
-        },
-        raw[0],
+    return {"pearson": pearson, "pairwise_accuracy": accuracy, "scores": raw}
+
+
+def _agreement(metric: ScoredMetric, data: MetaInput, segment: dict[str, np.ndarray],
+               system: dict[str, np.ndarray]) -> MetricAgreement:
+    return MetricAgreement(
+        name=metric.name, label=metric.label, higher_is_better=metric.higher_is_better,
+        signature=metric.signature,
+        segment={k: _estimate(segment[k][0], segment[k][1:]) for k in SEGMENT_STATS},
+        system={k: _estimate(system[k][0], system[k][1:]) for k in SYSTEM_STATS},
+        acc_eq_epsilon=_finite(segment["epsilon"][0]),
+        system_scores={s: _finite(v) for s, v in zip(data.systems, system["scores"][0], strict=True)},
+        items=int(np.sum(~np.isnan(metric.segment_scores))),
     )
+
+
+def _stack(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 def analyse(data: MetaInput, samples: int = 1000, seed: int = 12345) -> MetaResult:
@@ -147,25 +175,25 @@ def analyse(data: MetaInput, samples: int = 1000, seed: int = 12345) -> MetaResu
         seed: Seed of the resampling.
     """
     n_seg = data.index.n_segments
-    weights = np.vstack([np.ones((1, n_seg)), segment_counts(n_seg, samples, seed)])
-    human_systems = MeanScorer(data.human, data.index).scores(weights)
-    agreements = []
-    for metric in data.metrics:
-        segment, epsilon = _segment_level(metric, data, weights)
-        system, system_scores = _system_level(metric, human_systems, weights)
-        agreements.append(
-            MetricAgreement(
-                name=metric.name, label=metric.label, higher_is_better=metric.higher_is_better,
-                signature=metric.signature, segment=segment, system=system,
-                acc_eq_epsilon=epsilon,
-                system_scores={s: _finite(v) for s, v in zip(data.systems, system_scores, strict=True)},
-                items=int(np.sum(~np.isnan(metric.segment_scores))),
-            )
-        )
+    human = MeanScorer(data.human, data.index)
+    segment_parts: list[list[dict[str, np.ndarray]]] = [[] for _ in data.metrics]
+    system_parts: list[list[dict[str, np.ndarray]]] = [[] for _ in data.metrics]
+    human_rows = []
+    chunk = max(1, CHUNK_CELLS // max(len(data.human), 1))
+    for weights in segment_counts(n_seg, samples, seed, chunk):
+        human_systems = human.scores(weights)
+        human_rows.append(human_systems)
+        for k, metric in enumerate(data.metrics):
+            segment_parts[k].append(_segment_level(metric, data, weights))
+            system_parts[k].append(_system_level(metric, human_systems, weights))
+    agreements = tuple(
+        _agreement(metric, data, _stack(segment_parts[k]), _stack(system_parts[k]))
+        for k, metric in enumerate(data.metrics)
+    )
     return MetaResult(
         systems=data.systems, n_segments=n_seg, n_items=len(data.human),
         human_system_scores={
-            s: _finite(v) for s, v in zip(data.systems, human_systems[0], strict=True)
+            s: _finite(v) for s, v in zip(data.systems, human_rows[0][0], strict=True)
         },
-        metrics=tuple(agreements), samples=samples, seed=seed, notes=data.notes,
+        metrics=agreements, samples=samples, seed=seed, notes=data.notes,
     )
