@@ -187,3 +187,16 @@ def test_html_escapes_system_names_and_has_no_script(tmp_path: Path) -> None:
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<svg") == 2
+
+
+@pytest.mark.slow
+def test_comet_from_a_local_model(tiny_comet: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.json"
+    result = run_cli(["meta", "--human", str(ENDE), "--format", "mqm", "--metrics", "chrf,comet",
+                      "--comet-model", str(tiny_comet), "--no-checks", "--bootstrap", "10",
+                      "--json", str(out), "--quiet"])
+    assert result.exit_status == 0, result.stderr
+    comet = json.loads(out.read_text(encoding="utf-8"))["metrics"]["comet"]
+    assert comet["signature"] and comet["higher_is_better"] is True
+    assert set(comet["system_scores"]) == {"Facebook-AI", "Nemo"}
+    assert -1.0 <= comet["segment"]["kendall_tau_b"]["value"] <= 1.0
