@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
         description=(
             "Correlate metric scores and the error report's score with human judgements: "
             "segment-level Pearson, Kendall tau-b (all items and grouped by segment) and "
-            "acc_eq; system-level Pearson and pairwise accuracy; 95%% bootstrap intervals "
+            "acc_eq; system-level Pearson and pairwise accuracy; 95% bootstrap intervals "
             "over segments; for MQM files also span-level precision/recall of the findings."
         ),
     )
