@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("errors.py", "error checks: recall, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
     ("html_report.py", "HTML report size and rendering"),
+    ("meta.py", "metric and error-report agreement with MQM raters"),
 ]
 PACKAGES = ("evalharness", "sacrebleu", "numpy", "numba", "unbabel-comet", "torch", "pandas")
 
