@@ -15,7 +15,12 @@ from collections.abc import Sequence
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, target_profile
-from evalharness.checks.text.numbers import WORD_VALUES, NumberMention, extract_numbers
+from evalharness.checks.text.numbers import (
+    WORD_VALUES,
+    NumberMention,
+    extract_numbers,
+    hour_key,
+)
 from evalharness.checks.text.numbers_locale import spelled_values
 from evalharness.lang.profiles import CJK_LANGUAGES
 from evalharness.records import AlignedSegment, Finding, Severity
@@ -62,6 +67,8 @@ def _unmatched(
     for mention in sorted(mine, key=lambda m: all(m.text != t.text for t in theirs)):
         match = next((t for t in pool if t.text == mention.text), None)
         match = match or next((t for t in pool if t.key == mention.key), None)
+        # "10-22" and "10:00-22:00": a time on the hour says the same as its hour
+        match = match or next((t for t in pool if hour_key(t) == hour_key(mention)), None)
         if match is None:
             left.append(mention)
         else:
@@ -144,8 +151,9 @@ def _numbers(
         profile = target_profile(context)
         decimal = "." if profile is None else profile.decimal_sep
         cjk = profile is not None and profile.code in CJK_LANGUAGES
-        table[index] = (extract_numbers(segment.ref_text, decimal, cjk),
-                        extract_numbers(segment.hyp_text, decimal, cjk))
+        code = None if profile is None else profile.code
+        table[index] = (extract_numbers(segment.ref_text, decimal, cjk, code),
+                        extract_numbers(segment.hyp_text, decimal, cjk, code))
     found: tuple[tuple[NumberMention, ...], tuple[NumberMention, ...]] = table[index]
     return found
 
