@@ -71,6 +71,7 @@ def _load_builtin() -> None:
         entity,
         low_score,
         number,
+        polarity,
         untranslated,
         xcomet,
     )

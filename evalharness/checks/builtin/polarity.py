@@ -1,0 +1,89 @@
+"""Check ``polarity``: a negation dropped or added relative to the reference.
+
+Both sides' negations are counted with the equivalence list of
+``evalharness/data/negation.txt`` ("refused to" = "would not", "never" = "not
+ever", "kein" = "nicht"). Only an odd difference changes the meaning: "nobody
+did not cheer" and "everyone cheered" agree. The side with more negations must
+also have one whose word (the verb or noun it negates) the other side has with
+no negation near it; a negation whose word the other side paraphrases away
+("not unusual" / "common") says nothing. Such a flip is a major
+accuracy/mistranslation.
+
+Languages: the target's list when ``negation.txt`` has one (English, German),
+none (the check is skipped) when it has not, and all lists when the run's
+languages are unknown.
+"""
+
+from __future__ import annotations
+
+from evalharness.checks.base import register_check
+from evalharness.checks.context import DocumentContext, is_removed
+from evalharness.checks.text.negation import Flip, analyse, flips, negation_languages
+from evalharness.records import AlignedSegment, Finding
+
+
+def _languages(context: DocumentContext) -> frozenset[str]:
+    known = negation_languages()
+    if context.languages is None:
+        return known
+    code = context.languages.target.code
+    return frozenset({code}) & known
+
+
+class PolarityCheck:
+    """Negations dropped from or added to the hypothesis."""
+
+    id = "polarity"
+    per_segment = True
+
+    def find(self, segment: AlignedSegment, context: DocumentContext) -> list[Finding]:
+        """A major finding when the segment's polarity flipped, else nothing."""
+        if not segment.ref or not segment.hyp or is_removed(segment):
+            return []
+        languages = _languages(context)
+        if not languages:
+            return []
+        ref = analyse(segment.ref_text, languages)
+        hyp = analyse(segment.hyp_text, languages)
+        if (ref.count - hyp.count) % 2 == 0:
+            return []
+        if ref.count > hyp.count:
+            return [_dropped(flip) for flip in flips(ref, hyp)[:1]]
+        return [_added(flip) for flip in flips(hyp, ref)[:1]]
+
+
+def _dropped(flip: Flip) -> Finding:
+    return Finding(
+        check="polarity",
+        category="accuracy/mistranslation",
+        severity="major",
+        hyp_span=flip.other.text,
+        ref_span=flip.marker.text,
+        message=f"Negation dropped: the reference negates {flip.word.text!r} "
+        f"({flip.marker.text!r}); the hypothesis has {flip.other.text!r} without a negation.",
+        confidence=0.7,
+        hyp_start=flip.other.start,
+        hyp_end=flip.other.end,
+        ref_start=flip.marker.start,
+        ref_end=flip.marker.end,
+    )
+
+
+def _added(flip: Flip) -> Finding:
+    return Finding(
+        check="polarity",
+        category="accuracy/mistranslation",
+        severity="major",
+        hyp_span=flip.marker.text,
+        ref_span=flip.other.text,
+        message=f"Negation added: the hypothesis negates {flip.word.text!r} "
+        f"({flip.marker.text!r}); the reference has {flip.other.text!r} without a negation.",
+        confidence=0.7,
+        hyp_start=flip.marker.start,
+        hyp_end=flip.marker.end,
+        ref_start=flip.other.start,
+        ref_end=flip.other.end,
+    )
+
+
+register_check(PolarityCheck())
