@@ -72,6 +72,7 @@ def _load_builtin() -> None:
         low_score,
         number,
         polarity,
+        unrelated,
         untranslated,
         xcomet,
     )
