@@ -197,6 +197,27 @@ def analyse(text: str, languages: Iterable[str]) -> Polarity:
     return Polarity(text, words, _clauses(text, words), tuple(markers), tuple(leaning))
 
 
+def count_unspaced(text: str, language: str) -> int:
+    """Negations in a text of a language written without spaces (Chinese).
+
+    Phrases are matched as substrings, longest first; weight-0 phrases hide their
+    characters ("不同", different, holds no negation).
+    """
+    lexicon = _lexicon(language)
+    phrases = sorted(("".join(p), w) for p, w in lexicon.phrases.items())
+    phrases.sort(key=lambda item: len(item[0]), reverse=True)
+    count = 0
+    position = 0
+    while position < len(text):
+        match = next(((p, w) for p, w in phrases if text.startswith(p, position)), None)
+        if match is None:
+            position += 1
+            continue
+        count += max(match[1], 0)
+        position += len(match[0])
+    return count
+
+
 def _clauses(text: str, words: tuple[Word, ...]) -> tuple[int, ...]:
     numbers = []
     clause = 0
