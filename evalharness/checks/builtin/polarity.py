@@ -27,6 +27,7 @@ from evalharness.checks.text.negation import (
     analyse,
     count_unspaced,
     flips,
+    may_negate,
     negation_languages,
 )
 from evalharness.lang.profiles import get_profile
@@ -54,6 +55,8 @@ class PolarityCheck:
             return []
         languages = _languages(context)
         if not languages or not get_profile(min(languages)).spaces_between_words:
+            return []
+        if not (may_negate(segment.ref_text, languages) or may_negate(segment.hyp_text, languages)):
             return []
         ref = analyse(segment.ref_text, languages)
         hyp = analyse(segment.hyp_text, languages)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from evalharness.checks.text.lexicon import fold, function_words
 from evalharness.inputs.clean import data_lines
@@ -40,8 +40,7 @@ LEANING = -1
 """Weight of a negative-leaning word (``~`` in the data file)."""
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: as written, folded (lower case, plain apostrophe) and where."""
 
     text: str
@@ -128,8 +127,10 @@ class Flip:
 class _Lexicon:
     phrases: dict[tuple[str, ...], int]
     suffixes: tuple[tuple[str, int], ...]
-    longest: int
     skip: frozenset[str]
+    by_first: dict[str, tuple[tuple[tuple[str, ...], int], ...]]
+    """Phrases by their first word, longest first."""
+    suffix_ends: tuple[str, ...]
 
 
 @cache
@@ -155,8 +156,15 @@ def _lexicon(language: str) -> _Lexicon:
             suffixes.append((words[0][1:], weight))
         else:
             phrases[tuple(words)] = weight
-    longest = max((len(p) for p in phrases), default=1)
-    return _Lexicon(phrases, tuple(suffixes), longest, frozenset(skip))
+    by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for phrase, weight in phrases.items():
+        by_first.setdefault(phrase[0], []).append((phrase, weight))
+    ordered = {
+        first: tuple(sorted(items, key=lambda item: len(item[0]), reverse=True))
+        for first, items in by_first.items()
+    }
+    return _Lexicon(phrases, tuple(suffixes), frozenset(skip), ordered,
+                    tuple(suffix for suffix, _ in suffixes))
 
 
 @cache
@@ -167,8 +175,37 @@ def _stemmer(language: str) -> SnowballStemmer | None:
     return SnowballStemmer(name) if name else None
 
 
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str, language: str) -> str:
+    """The word's Snowball stem in ``language`` ("" when there is no stemmer)."""
+    stemmer = _stemmer(language)
+    return "" if stemmer is None else str(stemmer.stem(word))
+
+
 def _fold(word: str) -> str:
     return word.replace("’", "'").lower()
+
+
+@cache
+def _hint(languages: frozenset[str]) -> re.Pattern[str]:
+    """Matches wherever a marker of ``languages`` may start (a cheap first look)."""
+    firsts: set[str] = set()
+    suffixes: set[str] = set()
+    for code in languages:
+        lexicon = _lexicon(code)
+        firsts.update(first for first, items in lexicon.by_first.items()
+                      if any(weight for _, weight in items))
+        suffixes.update(lexicon.suffix_ends)
+    words = "|".join(re.escape(w) for w in sorted(firsts, key=len, reverse=True))
+    ends = "|".join(re.escape(s).replace("'", "['’]") for s in sorted(suffixes))
+    alternatives = [f"(?<!\\w)(?:{words})(?!\\w)"] if words else []
+    alternatives += [f"(?:{ends})(?!\\w)"] if ends else []
+    return re.compile("|".join(alternatives) or "(?!)", re.IGNORECASE)
+
+
+def may_negate(text: str, languages: Iterable[str]) -> bool:
+    """False when ``text`` surely holds no negation or negative-leaning word of ``languages``."""
+    return _hint(frozenset(languages)).search(text) is not None
 
 
 def analyse(text: str, languages: Iterable[str]) -> Polarity:
@@ -194,7 +231,8 @@ def analyse(text: str, languages: Iterable[str]) -> Polarity:
             markers.append(Marker(text[words[index].start : words[last].end],
                                   words[index].start, words[last].end, index, last, code, target))
         index += length
-    return Polarity(text, words, _clauses(text, words), tuple(markers), tuple(leaning))
+    clauses = _clauses(text, words) if markers or leaning else ()
+    return Polarity(text, words, clauses, tuple(markers), tuple(leaning))
 
 
 def count_unspaced(text: str, language: str) -> int:
@@ -219,12 +257,13 @@ def count_unspaced(text: str, language: str) -> int:
 
 
 def _clauses(text: str, words: tuple[Word, ...]) -> tuple[int, ...]:
+    breaks = [m.start() for m in _CLAUSE_END.finditer(text)]
     numbers = []
-    clause = 0
-    for index, word in enumerate(words):
-        if index and _CLAUSE_END.search(text, words[index - 1].end, word.start):
-            clause += 1
-        numbers.append(clause)
+    position = 0
+    for word in words:
+        while position < len(breaks) and breaks[position] < word.start:
+            position += 1
+        numbers.append(position)
     return tuple(numbers)
 
 
@@ -232,20 +271,25 @@ def _match(
     words: tuple[Word, ...], index: int, lexicons: list[tuple[str, _Lexicon]]
 ) -> tuple[str, int, int] | None:
     """The longest marker phrase starting at ``words[index]``: language, length, weight."""
+    first = words[index].folded
     for code, lexicon in lexicons:
-        for length in range(min(lexicon.longest, len(words) - index), 0, -1):
-            key = tuple(w.folded for w in words[index : index + length])
-            if key in lexicon.phrases:
-                return code, length, lexicon.phrases[key]
-        for suffix, weight in lexicon.suffixes:
-            if words[index].folded.endswith(suffix) and words[index].folded != suffix:
-                return code, 1, weight
+        for phrase, weight in lexicon.by_first.get(first, ()):
+            end = index + len(phrase)
+            if end <= len(words) and all(
+                words[index + k].folded == part for k, part in enumerate(phrase[1:], 1)
+            ):
+                return code, len(phrase), weight
+        if lexicon.suffix_ends and first.endswith(lexicon.suffix_ends):
+            for suffix, weight in lexicon.suffixes:
+                if first.endswith(suffix) and first != suffix:
+                    return code, 1, weight
     return None
 
 
 def _is_marker_word(word: Word, lexicons: list[tuple[str, _Lexicon]]) -> bool:
     return any(
-        (word.folded,) in lexicon.phrases or any(word.folded.endswith(s) for s, _ in lexicon.suffixes)
+        (word.folded,) in lexicon.phrases
+        or bool(lexicon.suffix_ends) and word.folded.endswith(lexicon.suffix_ends)
         for _, lexicon in lexicons
     )
 
@@ -284,8 +328,7 @@ def same_word(a: str, b: str, language: str) -> bool:
     a, b = fold(a), fold(b)
     if a == b:
         return True
-    stemmer = _stemmer(language)
-    if stemmer is not None and stemmer.stem(a) == stemmer.stem(b):
+    if _stem(a, language) == _stem(b, language) != "":
         return True
     shorter = min(len(a), len(b))
     common = len(_common_prefix(a, b))
