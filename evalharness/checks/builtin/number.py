@@ -5,7 +5,9 @@ fine. Left-over numbers are paired by kind and position: a pair is a changed
 value (major accuracy/mistranslation); a reference number without a partner is
 an omission, a hypothesis number without one an addition (major for amounts,
 percentages, dates, codes and numbers of 10 and more written in digits; minor
-for years, ordinals, small counts and numbers written in words).
+for years, ordinals, small counts and numbers written in words). An ordered
+pair (a score "2-1", a range, "from X to Y") written in the opposite order is a
+changed value too, although the same numbers occur (major).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, target_profile
+from evalharness.checks.text.number_order import NumberPair, reversed_pairs
 from evalharness.checks.text.numbers import (
     WORD_VALUES,
     NumberMention,
@@ -97,6 +100,8 @@ class NumberCheck:
         paired_hyp = {id(h) for _, h in pairs}
         nearby_ref, nearby_hyp = _nearby_keys(context, index)
         findings = unit_findings + [_changed(r, h) for r, h in pairs]
+        findings += [_reordered(r, h, ref_text, hyp_text)
+                     for r, h in reversed_pairs(ref_text, ref, hyp_text, hyp)]
         for mention in lone_ref:
             if id(mention) in paired_ref or mention.key in nearby_hyp:
                 continue
@@ -190,6 +195,26 @@ def _changed(ref: NumberMention, hyp: NumberMention) -> Finding:
     what = "Date" if ref.family == "date" else "Code" if ref.family == "code" else "Number"
     return _finding(ref, hyp, "accuracy/mistranslation", "major",
                     f"{what} changed: the reference has {ref.text!r}, the hypothesis {hyp.text!r}.")
+
+
+def _reordered(ref: NumberPair, hyp: NumberPair, ref_text: str, hyp_text: str) -> Finding:
+    ref_start, ref_end = ref.text
+    hyp_start, hyp_end = hyp.text
+    ref_span, hyp_span = ref_text[ref_start:ref_end], hyp_text[hyp_start:hyp_end]
+    return Finding(
+        check="number",
+        category="accuracy/mistranslation",
+        severity="major",
+        hyp_span=hyp_span,
+        ref_span=ref_span,
+        message=f"Number order reversed: the reference has {ref_span!r}, "
+        f"the hypothesis {hyp_span!r}.",
+        confidence=0.8,
+        hyp_start=hyp_start,
+        hyp_end=hyp_end,
+        ref_start=ref_start,
+        ref_end=ref_end,
+    )
 
 
 def _severity(mention: NumberMention) -> Severity:
