@@ -23,7 +23,7 @@ def number_findings(ref: str, hyp: str) -> list:
         ("The works ran from 2010–2015.", "The works ran from 2015–2010.", "2010–2015", "2015–2010"),
         ("Das Spiel endete 3:1.", "Das Spiel endete 1:3.", "3:1", "1:3"),
         ("Die Quote stieg von 60 auf 85 Prozent.", "Die Quote stieg von 85 auf 60 Prozent.",
-         "60 auf 85", "85 auf 60"),
+         "60 auf 85 Prozent", "85 auf 60 Prozent"),
     ],
 )
 def test_a_reversed_pair_is_a_number_finding(ref: str, hyp: str, ref_span: str, hyp_span: str) -> None:
