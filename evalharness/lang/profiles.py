@@ -156,4 +156,7 @@ def parse_language_pair(spec: str) -> LanguagePair:
     parts = spec.strip().split("-")
     if len(parts) != 2 or not all(parts):
         raise UsageError(f"--language-pair must look like 'en-de', got {spec!r}")
-    return LanguagePair(get_profile(parts[0]), get_profile(parts[1]))
+    try:
+        return LanguagePair(get_profile(parts[0]), get_profile(parts[1]))
+    except UsageError as exc:
+        raise UsageError(f"language pair {spec!r}: {exc}") from None
