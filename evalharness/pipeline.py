@@ -374,6 +374,22 @@ def _read_docids(path: str | None) -> list[str] | None:
     return [line.strip() for line in eio.read_text(path).split("\n") if line.strip()]
 
 
+def _with_language_warnings(
+    results: dict[str, MetricResult], languages: LanguagePair | None
+) -> dict[str, MetricResult]:
+    """COMET's result with ``warnings`` when a language is outside its encoder's training set."""
+    comet = results.get("comet")
+    if comet is None or comet.status != "ok":
+        return results
+    from evalharness.metrics.comet.languages import coverage_warnings
+
+    warnings = coverage_warnings(languages, str(comet.extra.get("model") or "the COMET model"))
+    if not warnings:
+        return results
+    extra = {**comet.extra, "warnings": [*comet.extra.get("warnings", ()), *warnings]}
+    return {**results, "comet": replace(comet, extra=extra)}
+
+
 def _system_names(paths: Sequence[str | Path], names: Sequence[str] | None) -> list[str]:
     if names:
         if len(names) != len(paths):
@@ -406,6 +422,7 @@ def _evaluate_system(
         explicit=opts.metrics is not None,
         say=say,
     )
+    results = _with_language_warnings(results, languages)
     findings: tuple[tuple[Any, ...], ...] = tuple(() for _ in segments)
     if opts.run_checks:
         from evalharness.checks import find_errors
