@@ -100,6 +100,7 @@ def evaluate(
     if not hyp_paths:
         raise UsageError("at least one hypothesis file is needed")
     given = _given_languages(opts.language_pair)
+    _check_metric_names(opts.metrics or DEFAULT_METRICS)
     ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
     languages = _languages(given, ref_doc, src_doc, say)
     metrics = _instantiate_metrics(opts, languages.target)
@@ -128,6 +129,16 @@ def evaluate(
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         languages=languages,
     )
+
+
+def _check_metric_names(names: Sequence[str]) -> None:
+    """Fail on an unknown metric before any file is read (metrics are built per language)."""
+    from evalharness.metrics.base import metric_names
+
+    known = metric_names()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown metric {unknown[0]!r}; choose from: {', '.join(known)}")
 
 
 def _given_languages(spec: str | LanguagePair | None) -> LanguagePair | None:
