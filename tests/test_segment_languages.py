@@ -83,3 +83,17 @@ def test_paragraphs_score_like_lines(tmp_path: Path, lang: str, joiner: str) -> 
     text_score = text.systems[0].metrics["chrf"].score
     assert line_score is not None and text_score is not None
     assert abs(line_score - text_score) <= 0.5
+
+
+def test_detected_target_drives_the_splitting_of_text_documents(tmp_path: Path) -> None:
+    text = ("Die Ausstellung wurde am 16. Mai eröffnet und dauert bis zum 3. Juni. "
+            "Sie zeigt Werke aus dem 19. Jahrhundert, die bisher nie zu sehen waren. "
+            "Der Eintritt ist frei, und die Museen sind täglich geöffnet.\n")
+    ref = tmp_path / "ref.txt"
+    ref.write_text(text, encoding="utf-8")
+    run = evaluate(ref, ref, fmt="text", metrics="chrf", run_checks=False, bootstrap_samples=1)
+    assert run.languages is not None and run.languages.target.code == "de"
+    assert run.reference_sentences == 3
+    english = evaluate(ref, ref, fmt="text", metrics="chrf", run_checks=False,
+                       bootstrap_samples=1, language_pair="de-en")
+    assert english.reference_sentences > 3  # English rules split after "16." and "3."
