@@ -15,7 +15,13 @@ from typing import Any
 
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
 from evalharness.inputs import formats as eio
-from evalharness.lang.profiles import LanguagePair, LanguageProfile, parse_language_pair
+from evalharness.lang.profiles import LanguagePair, LanguageProfile
+from evalharness.lang.selection import (
+    given_pair,
+    language_metric_params,
+    pair_spec,
+    run_languages,
+)
 from evalharness.metrics.base import Metric, get_metric
 from evalharness.metrics.scoring import compare_systems, score_segments
 from evalharness.records import (
@@ -99,10 +105,10 @@ def evaluate(
     hyp_paths = [hyps] if isinstance(hyps, (str, Path)) else list(hyps)
     if not hyp_paths:
         raise UsageError("at least one hypothesis file is needed")
-    given = _given_languages(opts.language_pair)
+    given = given_pair(opts.language_pair)
     _check_metric_names(opts.metrics or DEFAULT_METRICS)
     ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
-    languages = _languages(given, ref_doc, src_doc, say)
+    languages = run_languages(given, ref_doc, src_doc, say)
     metrics = _instantiate_metrics(opts, languages.target)
     ref_sents = document_sentences(ref_doc, languages.target)
     src_sents = _source_sentences(src_doc, ref_sents, languages.source)
@@ -124,7 +130,7 @@ def evaluate(
             "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
             "resegment": opts.resegment,
             "ref_docids": opts.ref_docids,
-            "language_pair": _pair_spec(given),
+            "language_pair": pair_spec(given),
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         languages=languages,
@@ -139,54 +145,6 @@ def _check_metric_names(names: Sequence[str]) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown metric {unknown[0]!r}; choose from: {', '.join(known)}")
-
-
-def _given_languages(spec: str | LanguagePair | None) -> LanguagePair | None:
-    """The pair given by the caller (parsed, so a bad code fails before any work)."""
-    if spec is None or isinstance(spec, LanguagePair):
-        return spec
-    return parse_language_pair(spec)
-
-
-def _pair_spec(pair: LanguagePair | None) -> str | None:
-    """``SRC-TGT`` of a given pair (``None`` when detected)."""
-    if pair is None:
-        return None
-    return f"{pair.source.code if pair.source else 'und'}-{pair.target.code}"
-
-
-def _languages(
-    given: LanguagePair | None, ref_doc: Document, src_doc: Document | None, say: Info
-) -> LanguagePair:
-    """The given pair, or one detected offline from the reference and source text."""
-    from evalharness.lang.detect import describe_languages, resolve_languages
-
-    if given is not None:
-        return given
-    pair = resolve_languages(None, _document_lines(ref_doc), _document_lines(src_doc))
-    say(describe_languages(pair))
-    return pair
-
-
-def _document_lines(doc: Document | None) -> list[str]:
-    if doc is None:
-        return []
-    if doc.segments is not None:
-        return [s.text for s in doc.segments]
-    return doc.text.split("\n")
-
-
-def language_metric_params(name: str, target: LanguageProfile) -> dict[str, Any]:
-    """Keyword defaults of a lexical metric for the target language, as sacrebleu picks them.
-
-    BLEU gets ``trg_lang`` (sacrebleu maps zh -> ``zh``, ja -> ``ja-mecab``,
-    ko -> ``ko-mecab``, else ``13a``); TER gets Asian support for CJK targets.
-    """
-    if name == "bleu":
-        return {"trg_lang": target.code}
-    if name == "ter":
-        return {"asian_support": target.ter_asian}
-    return {}
 
 
 def _instantiate_metrics(opts: EvaluateOptions, target: LanguageProfile) -> dict[str, Metric]:
@@ -385,22 +343,6 @@ def _read_docids(path: str | None) -> list[str] | None:
     return [line.strip() for line in eio.read_text(path).split("\n") if line.strip()]
 
 
-def _with_language_warnings(
-    results: dict[str, MetricResult], languages: LanguagePair | None
-) -> dict[str, MetricResult]:
-    """COMET's result with ``warnings`` when a language is outside its encoder's training set."""
-    comet = results.get("comet")
-    if comet is None or comet.status != "ok":
-        return results
-    from evalharness.metrics.comet.languages import coverage_warnings
-
-    warnings = coverage_warnings(languages, str(comet.extra.get("model") or "the COMET model"))
-    if not warnings:
-        return results
-    extra = {**comet.extra, "warnings": [*comet.extra.get("warnings", ()), *warnings]}
-    return {**results, "comet": replace(comet, extra=extra)}
-
-
 def _system_names(paths: Sequence[str | Path], names: Sequence[str] | None) -> list[str]:
     if names:
         if len(names) != len(paths):
@@ -433,7 +375,9 @@ def _evaluate_system(
         explicit=opts.metrics is not None,
         say=say,
     )
-    results = _with_language_warnings(results, languages)
+    from evalharness.metrics.comet.languages import with_coverage_warnings
+
+    results = with_coverage_warnings(results, languages)
     findings: tuple[tuple[Any, ...], ...] = tuple(() for _ in segments)
     if opts.run_checks:
         from evalharness.checks import find_errors

@@ -8,8 +8,9 @@ import pytest
 from sacrebleu.metrics import BLEU, TER
 
 from evalharness.lang.profiles import LanguageProfile, get_profile, known_profiles
+from evalharness.lang.selection import language_metric_params
 from evalharness.metrics.lexical.adapters import BleuMetric
-from evalharness.pipeline import evaluate, language_metric_params
+from evalharness.pipeline import evaluate
 
 DATA = Path(__file__).resolve().parent / "data" / "wmt23"
 

@@ -7,10 +7,12 @@ report: the encoder never saw that language, so the scores are not reliable.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from evalharness.inputs.clean import data_lines
 from evalharness.lang.profiles import LanguagePair
+from evalharness.records import MetricResult
 
 #: Codes written differently from XLM-R's list (Bokmål and Nynorsk are "no" there).
 ALIASES = {"nb": "no", "nn": "no", "fil": "tl", "iw": "he", "zho": "zh", "ckb": "ku", "kmr": "ku"}
@@ -41,3 +43,17 @@ def coverage_warnings(languages: LanguagePair | None, model: str) -> list[str]:
             f"XLM-R, the encoder of {model}; its COMET scores are not reliable"
         )
     return warnings
+
+
+def with_coverage_warnings(
+    results: dict[str, MetricResult], languages: LanguagePair | None
+) -> dict[str, MetricResult]:
+    """COMET's result with ``warnings`` when a language is outside its encoder's training set."""
+    comet = results.get("comet")
+    if comet is None or comet.status != "ok":
+        return results
+    warnings = coverage_warnings(languages, str(comet.extra.get("model") or "the COMET model"))
+    if not warnings:
+        return results
+    extra = {**comet.extra, "warnings": [*comet.extra.get("warnings", ()), *warnings]}
+    return {**results, "comet": replace(comet, extra=extra)}
