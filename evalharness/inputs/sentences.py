@@ -96,7 +96,7 @@ def build_tokenizer(training_text: str, language: str | None = None) -> PunktSen
     # which keeps the capitalisation statistics of the next word correct.
     trainer.get_params().abbrev_types.update(shipped)
     if training_text.strip():
-        for _offset, window in _windows(training_text):
+        for _offset, window, _end in _windows(training_text):
             trainer.train(window, finalize=False)
         trainer.finalize_training()
     params = trainer.get_params()
@@ -252,11 +252,15 @@ def _punkt_stretch(
     stretch = stretch.strip()
     if not stretch:
         return []
-    spans = [
-        (offset + base + s, offset + base + e)
-        for base, window in _windows(stretch)
-        for s, e in tokenizer.span_tokenize(window)
-    ]
+    spans: list[tuple[int, int]] = []
+    joined = False  # the previous window was cut mid-sentence: join across the cut
+    for base, window, sentence_end in _windows(stretch):
+        pieces = [(offset + base + s, offset + base + e) for s, e in tokenizer.span_tokenize(window)]
+        if joined and spans and pieces:
+            spans[-1] = (spans[-1][0], pieces[0][1])
+            pieces = pieces[1:]
+        spans.extend(pieces)
+        joined = not sentence_end
     return _merge_spans(text, spans, rules)
 
 
@@ -266,25 +270,25 @@ practice but NLTK bounds each match in time, and a 50 MB line would exceed it.""
 _WINDOW_CUT = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s+|\s+")
 
 
-def _windows(stretch: str) -> Iterator[tuple[int, str]]:
-    """``(offset, text)`` pieces of at most :data:`PUNKT_WINDOW` characters.
+def _windows(stretch: str) -> Iterator[tuple[int, str, bool]]:
+    """``(offset, text, ends_sentence)`` pieces of at most :data:`PUNKT_WINDOW` characters.
 
     A cut goes after the last sentence end in the window's second half, else
-    after its last space, else (no space at all) at the limit.
+    after its last space, else (no space at all) at the limit; ``ends_sentence``
+    says whether the piece was cut at a sentence end (the last piece: True).
     """
     start = 0
     while len(stretch) - start > PUNKT_WINDOW:
         limit = start + PUNKT_WINDOW
-        cut = limit
         sentence_cut = space_cut = None
         for match in _WINDOW_CUT.finditer(stretch, start + PUNKT_WINDOW // 2, limit):
             if match.group().strip():
                 sentence_cut = match.end()
             space_cut = match.end()
         cut = sentence_cut or space_cut or limit
-        yield start, stretch[start:cut].rstrip()
+        yield start, stretch[start:cut].rstrip(), cut == sentence_cut
         start = cut
-    yield start, stretch[start:]
+    yield start, stretch[start:], True
 
 
 def _logical_lines(text: str, start: int, end: int, wrapped: bool) -> Iterator[tuple[int, int]]:
