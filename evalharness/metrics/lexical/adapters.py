@@ -97,7 +97,8 @@ class LexicalMetric:
         """
         return self.compute_multi(hyps, [refs])
 
-    def compute_multi(self, hyps: Sequence[str], ref_streams: RefStreams) -> MetricResult:
+    def compute_multi(self, hyps: Sequence[str], ref_streams: RefStreams,
+                      srcs: Sequence[str] | None = None) -> MetricResult:
         """Score segments against one or more reference streams, each aligned to ``hyps``.
 
         A reference may be ``None`` where a segment has fewer references
