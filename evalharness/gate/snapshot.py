@@ -122,8 +122,8 @@ def check_reference_sets(base: SystemSnapshot, cand: SystemSnapshot) -> None:
         base.reference_set != cand.reference_set
     ):
         raise GateRefusal(
-            f"the baseline ({base.origin}) was scored against another set of references "
-            "(sha256 of each reference differs); gate with the baseline's references or "
+            f"the baseline ({base.origin}) was made on another reference (the sha256 of "
+            f"its {n_base} reference text(s) differ); gate with the baseline's references or "
             "refresh it with evalharness baseline update"
         )
 

@@ -40,6 +40,8 @@ def load_inputs(
     """
     if fmt not in eio.FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(eio.FORMATS)}")
+    if len({str(r) for r in refs}) != len(refs):
+        raise UsageError("the same reference file is given twice")
     paths: list[tuple[str, Role]] = [(str(r), "ref") for r in refs]
     paths += [(str(h), "hyp") for h in hyps]
     if src is not None:
@@ -49,13 +51,14 @@ def load_inputs(
     first = str(refs[0])
     plain = [p for p, choice in formats.items() if choice.format == "plain"]
     if plain:
-        formats.update(dict.fromkeys(plain, _plain_choice(first, formats, texts, hyps)))
-    for p, _ in paths:
+        choice = _plain_choice(first, formats, texts, hyps)
+        leaders = {first, *(str(h) for h in hyps)}
+        follow = eio.FormatChoice(choice.format, "plain text, as the first reference")
+        formats.update({p: choice if p in leaders else follow for p in plain})
+    for p in dict.fromkeys(p for p, _ in paths):
         if fmt == "auto":
             say(f"{p}: format {formats[p].format} ({formats[p].reason})")
     references: list[Document] = []
-    if len({str(r) for r in refs}) != len(refs):
-        raise UsageError("the same reference file is given twice")
     for r in (str(r) for r in refs):
         references += eio.load_references(r, formats[r].format, text=texts[r])
     hyp_docs = tuple(eio.load_document(str(h), formats[str(h)].format, "hyp", text=texts[str(h)])
