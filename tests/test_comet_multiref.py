@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+import comet_tiny
+import numpy as np
 import pytest
 
 from evalharness.errors import InputError, UsageError
+from evalharness.metrics.comet.metric import CometMetric
 from evalharness.metrics.comet.multiref import score_references
-from evalharness.records import MetricResult
+from evalharness.records import CometOptions, MetricResult
 
 CALLS: list[tuple[list[str], list[str]]] = []
 
@@ -55,3 +59,26 @@ def test_bad_aggregate_and_missing_references() -> None:
         score_references(fake_comet, ["a", "b"], [["a", None], [None, None]], None)
     with pytest.raises(InputError):
         score_references(fake_comet, ["a", "b"], [["a"]], None)
+
+
+def tiny(model: Path, multi_ref: str = "mean") -> CometMetric:
+    return CometMetric(CometOptions(model=str(model), use_cache=False, quiet=True,
+                                    multi_ref=multi_ref))
+
+
+def test_tiny_model_scores_each_reference(tiny_comet: Path) -> None:
+    src, mt, ref = comet_tiny.sample_triples(8)
+    other = list(reversed(ref))
+    alone = [tiny(tiny_comet).compute(mt, r, src).segment_scores for r in (ref, other)]
+    both = tiny(tiny_comet).compute_multi(mt, [ref, other], src)
+    np.testing.assert_allclose(both.segment_scores, np.mean(alone, axis=0), atol=1e-6)
+    assert both.signature.endswith("|mode:src+mt+ref|nrefs:2|refs:mean")
+    best = tiny(tiny_comet, "max").compute_multi(mt, [ref, other], src)
+    np.testing.assert_allclose(best.segment_scores, np.max(alone, axis=0), atol=1e-6)
+
+
+def test_reference_free_model_scores_once(tiny_referenceless: Path) -> None:
+    src, mt, ref = comet_tiny.sample_triples(4)
+    result = tiny(tiny_referenceless).compute_multi(mt, [ref, list(reversed(ref))], src)
+    assert "nrefs" not in result.signature
+    assert result.segment_scores == tiny(tiny_referenceless).compute(mt, ref, src).segment_scores

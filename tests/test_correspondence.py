@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from evalharness.inputs import formats as eio
-from evalharness.inputs.correspondence import line_correspondence
+from evalharness.inputs.correspondence import aligner_keeps_diagonal, line_correspondence
 
 DATA = Path(__file__).resolve().parent / "data"
 HE = DATA / "wmt23" / "en-he"
@@ -58,3 +58,14 @@ def test_one_shifted_hypothesis_makes_every_file_a_document() -> None:
     texts = ["\n".join(x) + "\n" for x in (ref, good, good[1:] + ["filler"])]
     assert eio.resolve_plain_formats(texts[:2]).format == "lines"
     assert eio.resolve_plain_formats(texts).format == "text"
+
+
+def test_the_aligner_decides_when_similarity_is_not_clear() -> None:
+    ref = ["The cat sat.", "", "Rain fell in Paris today."]
+    hyp = ["A cat was sitting.", "", "It rained in Paris today."]
+    assert aligner_keeps_diagonal(ref, hyp)
+    # Blank lines in other places, or a shifted hypothesis, are not the diagonal.
+    assert not aligner_keeps_diagonal(ref, ["A cat was sitting.", "It rained in Paris today.", ""])
+    news_ref = (NEWS / "news_ref.txt").read_text().split("\n")
+    news_hyp = (NEWS / "news_hyp.txt").read_text().split("\n")
+    assert not aligner_keeps_diagonal(news_ref, news_hyp)

@@ -8,6 +8,10 @@ translations of the same sentence share names, numbers and word stems, while a
 neighbouring sentence shares only what any two sentences of the language share.
 Similarity is the character n-gram F-score of
 :func:`evalharness.align.sentences.pair_similarities` (chrF, beta 1).
+
+When that test is not clear, the sentence aligner decides: if its own result
+on the lines is the diagonal, pairing by position gives the same pairs
+(:func:`aligner_keeps_diagonal`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ MIN_WINS = 0.6
 """Share of compared lines whose own partner beats every shifted candidate."""
 SAMPLE_LINES = 2000
 """Larger files are judged on this many evenly spread lines (the result is deterministic)."""
+ALIGN_MAX_LINES = 5000
+"""The aligner is asked only about files up to this many lines."""
 
 
 @dataclass(frozen=True)
@@ -106,4 +112,30 @@ def line_correspondence(ref_lines: Sequence[str], hyp_lines: Sequence[str]) -> C
         best_shift=[s for s in shifts if s != 0][best],
         shifted=max(float(means[best]), 0.0),
         wins=share,
+    )
+
+
+def aligner_keeps_diagonal(ref_lines: Sequence[str], hyp_lines: Sequence[str]) -> bool:
+    """True when aligning the non-blank lines pairs every line ``i`` with line ``i``.
+
+    Blank lines must be blank in both files. Files longer than
+    :data:`ALIGN_MAX_LINES` are not aligned (False).
+    """
+    from evalharness.align.sentences import align_sentences
+    from evalharness.records import Sentence
+
+    if len(ref_lines) != len(hyp_lines) or len(ref_lines) > ALIGN_MAX_LINES:
+        return False
+    rows = [i for i, line in enumerate(ref_lines) if line.strip()]
+    if not rows or rows != [i for i, line in enumerate(hyp_lines) if line.strip()]:
+        return False
+
+    def sentences(lines: Sequence[str]) -> list[Sentence]:
+        return [Sentence(text=lines[i].strip(), start=0, end=0, line=i + 1) for i in rows]
+
+    ref, hyp = sentences(ref_lines), sentences(hyp_lines)
+    segments = align_sentences(ref, hyp)
+    return len(segments) == len(rows) and all(
+        len(seg.ref) == 1 and len(seg.hyp) == 1 and seg.ref[0].line == seg.hyp[0].line
+        for seg in segments
     )

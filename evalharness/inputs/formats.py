@@ -108,10 +108,12 @@ def resolve_plain_formats(texts: Sequence[str]) -> FormatChoice:
 
     Files are ``lines`` only when they have the same number of lines (at least
     2) and line ``i`` of the reference corresponds to line ``i`` of every
-    hypothesis (see :mod:`evalharness.inputs.correspondence`); otherwise they
-    are documents whose sentences must be aligned.
+    hypothesis: the diagonal pairing is clearly more similar than shifted
+    ones, or the sentence aligner's own result is the diagonal (see
+    :mod:`evalharness.inputs.correspondence`). Otherwise they are documents
+    whose sentences must be aligned.
     """
-    from evalharness.inputs.correspondence import line_correspondence
+    from evalharness.inputs.correspondence import aligner_keeps_diagonal, line_correspondence
 
     split = [_split_lines(t) for t in texts]
     counts = {len(lines) for lines in split}
@@ -125,6 +127,11 @@ def resolve_plain_formats(texts: Sequence[str]) -> FormatChoice:
     )
     if worst.corresponds:
         return FormatChoice("lines", f"{min(counts)} lines that correspond: {worst.describe()}")
+    if all(aligner_keeps_diagonal(split[0], lines) for lines in split[1:]):
+        return FormatChoice(
+            "lines", f"{min(counts)} lines; aligning them pairs line i with line i "
+            f"({worst.describe()})"
+        )
     return FormatChoice(
         "text",
         f"equal line counts ({min(counts)}) but line i does not clearly match line i "
