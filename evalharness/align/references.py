@@ -11,6 +11,7 @@ sentences:
   A group of extra sentences matched to several first-reference sentences
   belongs to the first of them; extra sentences matched to none join the
   group of the first-reference sentence before them (or the first one).
+  Sentences that cleaning removed from the extra reference are left out.
 
 For the error checks each segment is compared with the reference closest to
 its hypothesis (character n-gram similarity), so that what agrees with any
@@ -54,7 +55,8 @@ def map_reference(
     for seg in align_sentences(first, extra):
         if seg.ref:
             last = index[id(seg.ref[0])]
-        groups[last].extend(seg.hyp)
+        # Text that cleaning removed (bylines, credits) is no reference content.
+        groups[last].extend(s for s in seg.hyp if s.removed is None)
     return [tuple(g) for g in groups]
 
 
