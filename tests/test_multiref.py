@@ -38,6 +38,8 @@ def test_cli_two_references_equal_sacrebleu_with_nrefs_2(tmp_path: Path) -> None
     result = run_cli(["evaluate", "--ref", str(REF_A), "--ref", str(REF_B), "--hyp", str(HYP),
                       "--metrics", "bleu,chrf", "--bootstrap", "10", "--json", str(out)])
     assert result.exit_status == ExitStatus.SUCCESS, result.stderr
+    # The format choice and its reason go to stderr, one line per file.
+    assert f"{REF_B}: format lines (plain text, as the first reference)" in result.stderr
     report = json.loads(out.read_text())
     hyps, a, b = lines(HYP), lines(REF_A), lines(REF_B)
     metrics = report["systems"][0]["metrics"]
