@@ -28,6 +28,7 @@ REPO = HERE.parent
 BENCHMARKS = [
     ("lexical.py", "100k-segment evaluate vs the sacrebleu CLI"),
     ("ter.py", "compiled TER vs sacrebleu's TER"),
+    ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),
     ("errors.py", "error checks: recall, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),

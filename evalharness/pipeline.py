@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from evalharness.align.references import attach_references, closest_view, map_reference
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
 from evalharness.inputs import formats as eio
+from evalharness.inputs.loading import load_inputs
 from evalharness.lang.profiles import LanguagePair, LanguageProfile
 from evalharness.lang.selection import (
     given_pair,
@@ -25,12 +27,10 @@ from evalharness.lang.selection import (
 from evalharness.metrics.base import Metric, get_metric
 from evalharness.metrics.scoring import compare_systems, score_segments
 from evalharness.records import (
-    LINE_FORMATS,
     AlignedSegment,
     CometOptions,
     Document,
     MetricResult,
-    Role,
     Sentence,
 )
 from evalharness.results import RunResult, SystemResult
@@ -70,7 +70,7 @@ def parse_metric_list(spec: str | Sequence[str] | None) -> tuple[str, ...] | Non
 
 
 def evaluate(
-    ref: str | Path,
+    ref: str | Path | Sequence[str | Path],
     hyps: str | Path | Sequence[str | Path],
     src: str | Path | None = None,
     *,
@@ -78,10 +78,14 @@ def evaluate(
     info: Info | None = None,
     **overrides: Any,
 ) -> RunResult:
-    """Evaluate one or more hypothesis files against a reference.
+    """Evaluate one or more hypothesis files against one or more references.
 
     Args:
-        ref: Reference file.
+        ref: Reference file, or several (a list): BLEU, chrF and TER score
+            against all of them as sacrebleu does, COMET averages over them and
+            the checks use the reference closest to each hypothesis segment.
+            The first reference defines the segments. A TSV/JSONL reference
+            file with ``ref2``, ``ref3``, ... fields counts as several references.
         hyps: One hypothesis file or several (one system each; the first is the
             baseline of the paired significance tests).
         src: Optional source file (COMET, untranslated-text check).
@@ -102,26 +106,32 @@ def evaluate(
     if "metrics" in overrides:
         opts = replace(opts, metrics=parse_metric_list(overrides["metrics"]))
     say = info or (lambda _msg: None)
+    ref_paths = [ref] if isinstance(ref, (str, Path)) else list(ref)
     hyp_paths = [hyps] if isinstance(hyps, (str, Path)) else list(hyps)
+    if not ref_paths:
+        raise UsageError("at least one reference file is needed")
     if not hyp_paths:
         raise UsageError("at least one hypothesis file is needed")
     given = given_pair(opts.language_pair)
     _check_metric_names(opts.metrics or DEFAULT_METRICS)
-    ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
-    languages = run_languages(given, ref_doc, src_doc, say)
+    inputs = load_inputs(ref_paths, hyp_paths, src, opts.fmt, say)
+    ref_doc = inputs.references[0]
+    languages = run_languages(given, ref_doc, inputs.source, say)
     metrics = _instantiate_metrics(opts, languages.target)
     ref_sents = document_sentences(ref_doc, languages.target)
-    src_sents = _source_sentences(src_doc, ref_sents, languages.source)
+    extra_refs = _extra_reference_groups(inputs.references, ref_sents, languages.target)
+    src_sents = _source_sentences(inputs.source, ref_sents, languages.source)
     metrics = _resolve_metrics(metrics, opts, say)
     names = _system_names(hyp_paths, opts.names)
     systems = []
-    for name, hyp_doc in zip(names, hyp_docs, strict=False):
+    for name, hyp_doc in zip(names, inputs.hypotheses, strict=False):
         segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts, languages.target)
+        segments = attach_references(segments, ref_sents, extra_refs)
         systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say, languages))
     systems = compare_systems(systems, metrics, opts.bootstrap_samples, opts.seed)
     return RunResult(
         reference=ref_doc,
-        source=src_doc,
+        source=inputs.source,
         systems=tuple(systems),
         reference_sentences=len(ref_sents),
         options={
@@ -135,6 +145,7 @@ def evaluate(
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         languages=languages,
+        references=inputs.references,
     )
 
 
@@ -146,6 +157,18 @@ def _check_metric_names(names: Sequence[str]) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise UsageError(f"unknown metric {unknown[0]!r}; choose from: {', '.join(known)}")
+
+
+def _extra_reference_groups(
+    references: Sequence[Document], ref_sents: Sequence[Sentence],
+    language: LanguageProfile | None = None,
+) -> list[list[tuple[Sentence, ...]]]:
+    """Each extra reference's sentences per sentence of the first reference."""
+    first = references[0]
+    return [
+        map_reference(ref_sents, document_sentences(doc, language), first.is_line_aligned, doc.path)
+        for doc in references[1:]
+    ]
 
 
 def _instantiate_metrics(opts: EvaluateOptions, target: LanguageProfile) -> dict[str, Metric]:
@@ -186,55 +209,6 @@ def _resolve_metrics(
                 continue
         resolved[name] = metric
     return resolved
-
-
-def load_inputs(
-    ref: str | Path,
-    hyps: Sequence[str | Path],
-    src: str | Path | None,
-    fmt: str,
-    say: Info,
-) -> tuple[Document, list[Document], Document | None]:
-    """Read every input file and settle the format of each.
-
-    With ``--format auto`` plain files become ``lines`` when they all have the
-    same line count as each other, else ``text`` documents.
-    """
-    if fmt not in eio.FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose from: {', '.join(eio.FORMATS)}")
-    paths: list[tuple[str, Role]] = [(str(ref), "ref")]
-    paths += [(str(h), "hyp") for h in hyps]
-    if src is not None:
-        paths.append((str(src), "src"))
-    texts = {p: eio.read_text(p) for p, _ in paths}
-    formats = {p: _choose_format(p, texts[p], fmt) for p, _ in paths}
-    plain = [p for p, choice in formats.items() if choice.format == "plain"]
-    if plain:
-        line_ref = formats[str(ref)].format in LINE_FORMATS
-        choice = (
-            eio.FormatChoice("lines", "reference is line-aligned")
-            if line_ref
-            else eio.resolve_plain_formats([texts[p] for p in plain])
-        )
-        if not line_ref and formats[str(ref)].format == "markdown":
-            choice = eio.FormatChoice("text", "reference is a Markdown document")
-        for p in plain:
-            formats[p] = choice
-    docs = []
-    for p, role in paths:
-        choice = formats[p]
-        if fmt == "auto":
-            say(f"{p}: format {choice.format} ({choice.reason})")
-        docs.append(eio.load_document(p, choice.format, role, text=texts[p]))
-    ref_doc, hyp_docs = docs[0], docs[1 : 1 + len(hyps)]
-    src_doc = docs[-1] if src is not None else None
-    return ref_doc, hyp_docs, src_doc
-
-
-def _choose_format(path: str, text: str, fmt: str) -> eio.FormatChoice:
-    if fmt != "auto":
-        return eio.FormatChoice(fmt, f"--format {fmt}")
-    return eio.sniff_format(path, text)
 
 
 def document_sentences(
@@ -383,8 +357,11 @@ def _evaluate_system(
     if opts.run_checks:
         from evalharness.checks import find_errors
 
+        # Each segment is checked against its closest reference: what agrees
+        # with any reference is no error.
         findings = find_errors(
-            segments, results, has_source=any(s.src for s in segments), languages=languages
+            closest_view(segments), results, has_source=any(s.src for s in segments),
+            languages=languages,
         )
     return SystemResult(
         name=name, document=hyp_doc, segments=segments, metrics=results, findings=findings

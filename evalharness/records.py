@@ -112,6 +112,12 @@ class AlignedSegment:
 
     Either side may be empty: ``ref=()`` is a hypothesis-only segment (an
     addition), ``hyp=()`` a reference-only one (an omission).
+
+    With several references, ``ref`` is always the first reference's sentences
+    (they define the segmentation) and ``refs`` holds every reference's
+    sentences for this segment, the first included; an extra reference that has
+    nothing here has an empty group. ``closest`` is the index in ``refs`` of the
+    reference most similar to the hypothesis (the one the error checks use).
     """
 
     id: int
@@ -119,6 +125,23 @@ class AlignedSegment:
     hyp: tuple[Sentence, ...]
     src: tuple[Sentence, ...] = ()
     similarity: float | None = None
+    refs: tuple[tuple[Sentence, ...], ...] = ()
+    closest: int = 0
+
+    @property
+    def reference_groups(self) -> tuple[tuple[Sentence, ...], ...]:
+        """Every reference's sentences for this segment (just ``(ref,)`` with one reference)."""
+        return self.refs or (self.ref,)
+
+    def reference_texts(self) -> tuple[str | None, ...]:
+        """Each reference's text for this segment; ``None`` where an extra reference has nothing.
+
+        A hypothesis-only segment (``ref=()``) has ``""`` for every reference.
+        """
+        return tuple(
+            " ".join(s.text for s in group) if group or not self.ref or k == 0 else None
+            for k, group in enumerate(self.reference_groups)
+        )
 
     @property
     def ref_text(self) -> str:
@@ -241,3 +264,4 @@ class CometOptions:
     backend: str = "local"
     ray_address: str | None = None
     ray_workers: int | None = None  # scorer actors (default: one per GPU, else CPUs // 4)
+    multi_ref: str = "mean"  # with several references: "mean" or "max" per segment

@@ -72,6 +72,10 @@ class RunResult:
 
     Use :meth:`to_dict` for the JSON report (schema ``evalharness.report/1``) and
     :meth:`to_pandas` for one row per segment per system.
+
+    ``reference`` is the first reference (it defines the segments);
+    ``references`` holds every reference, the first included (empty means
+    just ``reference``).
     """
 
     reference: Document
@@ -81,6 +85,12 @@ class RunResult:
     options: Mapping[str, Any]
     created: str
     languages: LanguagePair | None = None
+    references: tuple[Document, ...] = ()
+
+    @property
+    def all_references(self) -> tuple[Document, ...]:
+        """Every reference document, the first one first."""
+        return self.references or (self.reference,)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report (see the README's report contract)."""

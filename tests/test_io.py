@@ -102,7 +102,14 @@ def test_auto_format_sniffing(tmp_path: Path) -> None:
     assert eio.sniff_format("x.txt", "ref\thyp\na\tb\n").format == "tsv"
     assert eio.sniff_format("x.txt", "---\ntitle: x\n---\nbody\n").format == "markdown"
     assert eio.sniff_format(WMT / "generaltest2023.zh-en.ref.refA.en", "a\nb\n").format == "plain"
-    assert eio.resolve_plain_formats(["a\nb\n", "c\nd\n"]).format == "lines"
+    # Equal line counts alone are no longer enough: the lines must correspond.
+    assert eio.resolve_plain_formats(["a b c\nd e f\ng h i\n", "x\nd e f\ng h i\n"]).format == "lines"
+    shifted = ["The cat sat on the mat.\nRain fell all day in Paris.\nThe end.\n",
+               "Nothing here.\nThe cat sat on a mat.\nRain fell all day long in Paris.\n"]
+    assert eio.resolve_plain_formats(shifted).format == "text"
+    pairs = ["The cat sat on the mat.\nRain fell all day in Paris.\n",
+             "The cat sat on a mat.\nRain fell all day long in Paris.\n"]
+    assert eio.resolve_plain_formats(pairs).format == "lines"
     assert eio.resolve_plain_formats(["a\nb\nc\n", "c\nd\n"]).format == "text"
 
 

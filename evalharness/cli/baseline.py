@@ -72,7 +72,7 @@ def update(args: argparse.Namespace, env: Any) -> ExitStatus:
             continue
         options = suite_evaluate_options(suite, None, comet, run_checks=not args.no_checks)
         run = evaluate(
-            suite.reference, [suite.hypothesis], suite.source, options=options, info=info
+            suite.reference_files, [suite.hypothesis], suite.source, options=options, info=info
         )
         report = run.to_dict()
         write_json(report, suite.baseline)

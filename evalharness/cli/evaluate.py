@@ -17,7 +17,12 @@ def register(subparsers: Any) -> None:
         help="score hypotheses against a reference",
         description="Align, score (BLEU, chrF, TER, COMET) and check hypotheses against a reference.",
     )
-    p.add_argument("--ref", required=True, help="reference file")
+    p.add_argument(
+        "--ref",
+        required=True,
+        action="append",
+        help="reference file (repeat for several references; the first sets the segments)",
+    )
     p.add_argument(
         "--hyp", required=True, action="append", help="hypothesis file (repeat for systems)"
     )
@@ -85,6 +90,12 @@ def add_comet_arguments(p: argparse.ArgumentParser) -> None:
         "--backend", choices=("local", "ray"), default="local", help="COMET scoring backend"
     )
     g.add_argument("--ray-address", help="Ray cluster address for --backend ray")
+    g.add_argument(
+        "--comet-multi-ref",
+        choices=("mean", "max"),
+        default=CometOptions.multi_ref,
+        help="with several references: the mean (default) or max COMET score per segment",
+    )
 
 
 def comet_options(args: argparse.Namespace) -> CometOptions:
@@ -99,6 +110,7 @@ def comet_options(args: argparse.Namespace) -> CometOptions:
         quiet=bool(getattr(args, "quiet", False)),
         backend=args.backend,
         ray_address=args.ray_address,
+        multi_ref=getattr(args, "comet_multi_ref", CometOptions.multi_ref),
     )
 
 

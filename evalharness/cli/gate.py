@@ -78,7 +78,9 @@ def _add_inputs(g: Any) -> None:
     g.add_argument(
         "--baseline-hyp", metavar="FILE", help="baseline: another system's output, evaluated now"
     )
-    g.add_argument("--ref", metavar="FILE", help="reference file")
+    g.add_argument(
+        "--ref", metavar="FILE", action="append", help="reference file (repeat for several)"
+    )
     g.add_argument("--hyp", metavar="FILE", help="candidate hypothesis file")
     g.add_argument("--src", metavar="FILE", help="source file")
     g.add_argument("--format", choices=FORMATS, help="input format (default: the baseline's)")
@@ -186,7 +188,8 @@ def suites_from_args(args: argparse.Namespace) -> list[Suite]:
         )
     suite = Suite(
         name=Path(args.hyp).stem or "gate",
-        reference=args.ref,
+        reference=args.ref[0],
+        references=tuple(args.ref) if len(args.ref) > 1 else (),
         hypothesis=args.hyp,
         baseline=args.baseline,
         source=args.src,
@@ -259,7 +262,7 @@ def load_pair(
     if suite.baseline_hypothesis:
         options = suite_evaluate_options(suite, None, comet, run_checks=needs_findings)
         hyps = [suite.baseline_hypothesis, suite.hypothesis]
-        report = evaluate(suite.reference, hyps, suite.source, options=options, info=info).to_dict()
+        report = evaluate(suite.reference_files, hyps, suite.source, options=options, info=info).to_dict()
         base = system_snapshot(report, "baseline", suite.baseline_hypothesis)
         return base, system_snapshot(report, "candidate", suite.hypothesis)
     assert suite.baseline is not None  # Suite requires one of the two
@@ -274,7 +277,7 @@ def load_pair(
     if options.metrics is None:
         named = sorted(suite.thresholds.named_metrics())
         options = _with_metrics(options, tuple(dict.fromkeys([*base.scores, *named])))
-    run = evaluate(suite.reference, [suite.hypothesis], suite.source, options=options, info=info)
+    run = evaluate(suite.reference_files, [suite.hypothesis], suite.source, options=options, info=info)
     return base, system_snapshot(run.to_dict(), None, suite.hypothesis)
 
 

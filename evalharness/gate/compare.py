@@ -19,6 +19,7 @@ from evalharness.errors import GateRefusal, MetricUnavailableError
 from evalharness.gate.config import Thresholds
 from evalharness.gate.snapshot import (
     SystemSnapshot,
+    check_reference_sets,
     check_signatures,
     pair_segments,
     system_snapshot,
@@ -71,6 +72,7 @@ def compare(
         reason = cand.unavailable.get(metric, "it was not computed for the candidate")
         raise MetricUnavailableError(metric, reason)
     common = [m for m in cand.scores if m in base.scores]
+    check_reference_sets(base, cand)
     notes = check_signatures(base, cand, common)
     base_ids, cand_ids = pair_segments(base, cand)
     by_segment = all(n == 1 for n in base.ref_counts + cand.ref_counts)

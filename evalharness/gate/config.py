@@ -12,7 +12,7 @@ directory of the file::
 
     [[suite]]
     name = "bbc"
-    reference = "references/bbc.md"
+    reference = "references/bbc.md"   # or references = ["refA.txt", "refB.txt"]
     hypothesis = "hypotheses/bbc-garbled.txt"
     baseline = "baselines/bbc.json"
     min = { bleu = 10 }
@@ -132,7 +132,7 @@ class Suite:
 
     Attributes:
         name: Suite name (JUnit test-suite name).
-        reference: Reference file.
+        reference: Reference file (the first one with several).
         hypothesis: Candidate hypothesis file.
         baseline: Saved ``evaluate`` JSON report to compare with, or ``None``
             when ``baseline_hypothesis`` is given instead.
@@ -144,6 +144,8 @@ class Suite:
         metric_params: Metric options (``{"bleu": {"tokenize": "intl"}}``).
         language_pair: ``SRC-TGT`` (``en-de``); ``None`` detects the languages.
         thresholds: The rules for this suite.
+        references: Every reference file, the first included, when there are
+            several (``references = [...]`` in the file); else empty.
     """
 
     name: str
@@ -158,6 +160,12 @@ class Suite:
     metric_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     language_pair: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    references: tuple[str, ...] = ()
+
+    @property
+    def reference_files(self) -> list[str]:
+        """Every reference file, the first one first."""
+        return list(self.references or (self.reference,))
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,7 @@ class GateConfig:
 
 
 _SUITE_KEYS = {
-    "name", "reference", "hypothesis", "baseline", "source", "format", "metrics",
+    "name", "reference", "references", "hypothesis", "baseline", "source", "format", "metrics",
     "baseline_hypothesis", "baseline_system", "tokenize", "lowercase", "language_pair",
 }  # fmt: skip
 _DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase", "language_pair"}
@@ -273,7 +281,8 @@ def _parse_suite(raw: Mapping[str, Any], root: Path, path: str) -> Suite:
 
 
 def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
-    for key in ("name", "reference", "hypothesis"):
+    references = _references(raw)
+    for key in ("name", "hypothesis"):
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise ValueError(f"needs a {key!r} string")
     if bool(raw.get("baseline")) == bool(raw.get("baseline_hypothesis")):
@@ -291,7 +300,8 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         raise ValueError("'language_pair' must be a string such as \"en-de\"")
     return Suite(
         name=raw["name"],
-        reference=_resolve(root, raw["reference"]),
+        reference=_resolve(root, references[0]),
+        references=tuple(_resolve(root, r) for r in references) if len(references) > 1 else (),
         hypothesis=_resolve(root, raw["hypothesis"]),
         baseline=_resolve(root, raw.get("baseline")),
         source=_resolve(root, raw.get("source")),
@@ -303,6 +313,25 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         language_pair=pair,
         thresholds=thresholds_from_table(raw),
     )
+
+
+def _references(raw: Mapping[str, Any]) -> list[str]:
+    """``reference = "file"`` or ``references = ["a", "b"]`` (exactly one of them)."""
+    if ("reference" in raw) == ("references" in raw):
+        raise ValueError("needs exactly one of 'reference' and 'references'")
+    if "reference" in raw:
+        value = raw["reference"]
+        if not isinstance(value, str) or not value:
+            raise ValueError("needs a 'reference' string")
+        return [value]
+    values = raw["references"]
+    if not isinstance(values, list) or not values or not all(
+        isinstance(v, str) and v for v in values
+    ):
+        raise ValueError("'references' must be a non-empty list of paths")
+    if len(set(values)) != len(values):
+        raise ValueError("'references' names a file twice")
+    return list(values)
 
 
 def _resolve(root: Path, value: Any) -> Any:

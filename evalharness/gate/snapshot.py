@@ -39,6 +39,8 @@ class SystemSnapshot:
         ref_texts: Reference text of each segment.
         stats: Metric -> per-segment sufficient statistics (``None`` if missing).
         findings: Severity -> findings of that severity or worse.
+        reference_set: Digests of every reference (``references`` of the
+            report); ``None`` for reports older than that field.
     """
 
     origin: str
@@ -50,6 +52,7 @@ class SystemSnapshot:
     ref_texts: tuple[str, ...]
     stats: Mapping[str, np.ndarray | None]
     findings: Mapping[str, int]
+    reference_set: tuple[str, ...] | None = None
 
 
 def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) -> SystemSnapshot:
@@ -95,7 +98,42 @@ def _read_system(report: Mapping[str, Any], entry: Mapping[str, Any], origin: st
         ref_texts=texts,
         stats={n: _stats_array(segments, n) for n in ok},
         findings=_at_or_worse(by_severity),
+        reference_set=_reference_set(report),
     )
+
+
+def _reference_set(report: Mapping[str, Any]) -> tuple[str, ...] | None:
+    entries = report.get("references")
+    if not isinstance(entries, list):
+        return None
+    return tuple(sorted(str(e.get("sha256")) for e in entries if isinstance(e, Mapping)))
+
+
+def check_reference_sets(base: SystemSnapshot, cand: SystemSnapshot) -> None:
+    """Refuse to compare runs scored against different sets of references.
+
+    A report without ``references`` (older than multi-reference support) had
+    exactly one reference; its digest is compared by :func:`pair_segments`.
+
+    Raises:
+        GateRefusal: the sets differ in size or in content.
+    """
+    n_base = len(base.reference_set) if base.reference_set is not None else 1
+    n_cand = len(cand.reference_set) if cand.reference_set is not None else 1
+    if n_base != n_cand:
+        raise GateRefusal(
+            f"the baseline ({base.origin}) was scored against {n_base} reference(s), the "
+            f"candidate against {n_cand}; gate with the baseline's reference set or refresh it "
+            "with evalharness baseline update"
+        )
+    if base.reference_set is not None and cand.reference_set is not None and (
+        base.reference_set != cand.reference_set
+    ):
+        raise GateRefusal(
+            f"the baseline ({base.origin}) was made on another reference (the sha256 of "
+            f"its {n_base} reference text(s) differ); gate with the baseline's references or "
+            "refresh it with evalharness baseline update"
+        )
 
 
 def _stats_array(segments: Sequence[Mapping[str, Any]], metric: str) -> np.ndarray | None:
@@ -158,6 +196,7 @@ def pair_segments(base: SystemSnapshot, cand: SystemSnapshot) -> tuple[np.ndarra
     Raises:
         GateRefusal: the references differ (digest, sentence count or text).
     """
+    check_reference_sets(base, cand)
     # The digest is over the reference side of each segment, so it is only
     # comparable when both runs group reference sentences alike; otherwise the
     # block texts below compare the whole reference anyway.

@@ -2,7 +2,7 @@ r"""Loading input files into :class:`~evalharness.records.Document` records.
 
 Formats: plain ``text`` documents, ``markdown`` with YAML front matter,
 ``lines`` (one segment per line), ``tsv`` and ``jsonl`` with ``src``/``ref``/
-``hyp`` (or ``mt``) fields. Every file is decoded as UTF-8 (a BOM is dropped),
+``hyp`` (or ``mt``) fields; further references in ``ref2``, ``ref3``, ... fields. Every file is decoded as UTF-8 (a BOM is dropped),
 newlines are normalised to ``\\n`` and text to Unicode NFC. Errors name the
 file and the line (or byte offset).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -124,15 +125,39 @@ def sniff_format(path: str | Path, text: str) -> FormatChoice:
 
 
 def resolve_plain_formats(texts: Sequence[str]) -> FormatChoice:
-    """Decide ``lines`` or ``text`` for plain files loaded together.
+    """Decide ``lines`` or ``text`` for plain files: the reference first, then hypotheses.
 
-    Files with the same number of lines (at least 2) are taken as line-aligned
-    segments; otherwise they are documents whose sentences must be aligned.
+    Files are ``lines`` only when they have the same number of lines (at least
+    2) and line ``i`` of the reference corresponds to line ``i`` of every
+    hypothesis: the diagonal pairing is clearly more similar than shifted
+    ones, or the sentence aligner's own result is the diagonal (see
+    :mod:`evalharness.inputs.correspondence`). Otherwise they are documents
+    whose sentences must be aligned.
     """
-    counts = {len(_split_lines(t)) for t in texts}
-    if len(counts) == 1 and min(counts) > 1:
-        return FormatChoice("lines", f"plain files with equal line counts ({min(counts)})")
-    return FormatChoice("text", "plain files with different line counts: aligning sentences")
+    from evalharness.inputs.correspondence import aligner_keeps_diagonal, line_correspondence
+
+    split = [_split_lines(t) for t in texts]
+    counts = {len(lines) for lines in split}
+    if len(counts) != 1 or min(counts) < 2:
+        return FormatChoice("text", "plain files with different line counts: aligning sentences")
+    if len(split) == 1:
+        return FormatChoice("lines", f"one plain file of {min(counts)} lines")
+    worst = min(
+        (line_correspondence(split[0], lines) for lines in split[1:]),
+        key=lambda c: (c.corresponds, c.diagonal - c.shifted),
+    )
+    if worst.corresponds:
+        return FormatChoice("lines", f"{min(counts)} lines that correspond: {worst.describe()}")
+    if all(aligner_keeps_diagonal(split[0], lines) for lines in split[1:]):
+        return FormatChoice(
+            "lines", f"{min(counts)} lines; aligning them pairs line i with line i "
+            f"({worst.describe()})"
+        )
+    return FormatChoice(
+        "text",
+        f"equal line counts ({min(counts)}) but line i does not clearly match line i "
+        f"({worst.describe()}): aligning sentences",
+    )
 
 
 def load_document(
@@ -168,6 +193,48 @@ def load_document(
         )
     loader = _LOADERS[fmt]
     return replace(loader(path, body, role), format_reason=reason)
+
+
+_EXTRA_REF = re.compile(r"(?:ref|reference|target)(\d+)$")
+
+
+def load_references(
+    path: str | Path, fmt: str = "auto", text: str | None = None
+) -> tuple[Document, ...]:
+    """Load a reference file: one document, or one per ``ref``/``ref2``/... field of TSV/JSONL.
+
+    Extra reference fields are ``ref2``, ``ref3``, ... (also ``reference2``,
+    ``target2``); their documents carry ``metadata["field"]``.
+
+    Raises:
+        InputError: unreadable or malformed input, or a row without an extra field.
+        UsageError: unknown format.
+    """
+    path = str(path)
+    body = read_text(path) if text is None else text
+    first = load_document(path, fmt, "ref", text=body)
+    if first.format not in ("tsv", "jsonl"):
+        return (first,)
+    docs = [first]
+    for name in extra_reference_fields(_field_names(first.format, body)):
+        loader = _load_tsv if first.format == "tsv" else _load_jsonl
+        doc = loader(path, body, "ref", name)
+        docs.append(replace(doc, metadata={"field": name}, format_reason=first.format_reason))
+    return tuple(docs)
+
+
+def extra_reference_fields(names: Sequence[str]) -> list[str]:
+    """The ``ref2``, ``ref3``, ... field names among ``names``, in number order."""
+    numbered = [(int(m.group(1)), n) for n in names if (m := _EXTRA_REF.match(n.strip().lower()))]
+    return [n for k, n in sorted(numbered) if k >= 2]
+
+
+def _field_names(fmt: str, text: str) -> list[str]:
+    lines = [ln for ln in _split_lines(text) if ln.strip()]
+    if fmt == "tsv":
+        return lines[0].split("\t")
+    first = json.loads(lines[0])
+    return list(first) if isinstance(first, dict) else []
 
 
 def _split_lines(text: str) -> list[str]:
@@ -245,11 +312,11 @@ def _pick_field(keys: Sequence[str], role: Role, path: str, line: int) -> str:
     )
 
 
-def _load_tsv(path: str, text: str, role: Role) -> Document:
+def _load_tsv(path: str, text: str, role: Role, field: str | None = None) -> Document:
     lines = _split_lines(text)
     reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader)
-    column = header.index(_pick_field(header, role, path, 1))
+    column = header.index(field or _pick_field(header, role, path, 1))
     rows: list[tuple[int, str]] = []
     for number, fields in enumerate(reader, start=2):
         if not fields and not lines[number - 1].strip():
@@ -266,9 +333,9 @@ def _load_tsv(path: str, text: str, role: Role) -> Document:
     return _segments_document(path, "tsv", role, rows)
 
 
-def _load_jsonl(path: str, text: str, role: Role) -> Document:
+def _load_jsonl(path: str, text: str, role: Role, field: str | None = None) -> Document:
     rows: list[tuple[int, str]] = []
-    key: str | None = None
+    key: str | None = field
     for number, line in enumerate(_split_lines(text), start=1):
         if not line.strip():
             continue

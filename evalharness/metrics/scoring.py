@@ -36,7 +36,7 @@ def score_segments(
     from evalharness.metrics.stats import bootstrap_cis
 
     hyps = [s.hyp_text for s in segments]
-    refs = [s.ref_text for s in segments]
+    streams = reference_streams(segments)
     srcs = [s.src_text for s in segments] if any(s.src for s in segments) else None
     results: dict[str, MetricResult] = {}
     for name, metric in metrics.items():
@@ -44,7 +44,7 @@ def score_segments(
             results[name] = unavailable_result(name, metric)
             continue
         try:
-            results[name] = metric.compute(hyps, refs, srcs)
+            results[name] = _compute(name, metric, hyps, streams, srcs, say)
         except MetricUnavailableError as exc:
             if explicit:
                 raise
@@ -61,6 +61,35 @@ def score_segments(
     for name, ci in zip(pending, bootstrap_cis(items, n_samples=samples, seed=seed), strict=True):
         results[name] = replace(results[name], ci95=(float(ci.ci95[0]), float(ci.ci95[1])))
     return results
+
+
+def reference_streams(segments: Sequence[AlignedSegment]) -> list[list[str | None]]:
+    """One list of segment texts per reference (``None`` where a reference has nothing)."""
+    count = max((len(s.reference_groups) for s in segments), default=1)
+    streams: list[list[str | None]] = [[] for _ in range(count)]
+    for seg in segments:
+        texts = seg.reference_texts()
+        for k in range(count):
+            streams[k].append(texts[k] if k < len(texts) else None)
+    return streams
+
+
+def _compute(
+    name: str,
+    metric: Metric,
+    hyps: list[str],
+    streams: list[list[str | None]],
+    srcs: list[str] | None,
+    say: Callable[[str], None],
+) -> MetricResult:
+    """Score with one reference, or with all of them where the metric takes several."""
+    if len(streams) == 1:
+        return metric.compute(hyps, cast(list[str], streams[0]), srcs)
+    multi = getattr(metric, "compute_multi", None)
+    if multi is None:
+        say(f"warning: {name} takes one reference; scoring against the first of {len(streams)}")
+        return metric.compute(hyps, [t or "" for t in streams[0]], srcs)
+    return cast(MetricResult, multi(hyps, streams, srcs))
 
 
 def unavailable_result(name: str, exc: MetricUnavailableError) -> MetricResult:

@@ -20,7 +20,7 @@ import numpy as np
 from evalharness import __version__
 from evalharness.errors import InputError
 from evalharness.fsutil import atomic_write_chunks
-from evalharness.records import AlignedSegment, MetricResult
+from evalharness.records import AlignedSegment, Document, MetricResult
 
 if TYPE_CHECKING:
     from evalharness.results import RunResult, SystemResult
@@ -48,6 +48,21 @@ def reference_digest(texts: list[str]) -> str:
     return digest.hexdigest()
 
 
+def reference_entry(doc: Document) -> dict[str, Any]:
+    """One reference of the ``references`` list: file, field and a digest of its text.
+
+    The digest covers the loaded text (and the field of a TSV/JSONL column), so
+    it does not depend on sentence splitting or alignment.
+    """
+    field = doc.metadata.get("field") if doc.format in ("tsv", "jsonl") else None
+    return {
+        "path": doc.path,
+        "format": doc.format,
+        "field": field,
+        "sha256": reference_digest([doc.text]),
+    }
+
+
 def run_to_dict(run: RunResult) -> dict[str, Any]:
     """The whole run as the JSON report dict."""
     first = run.systems[0].segments if run.systems else ()
@@ -65,6 +80,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
             "sha256": reference_digest(ref_texts),
             "metadata": dict(run.reference.metadata),
         },
+        "references": [reference_entry(doc) for doc in run.all_references],
         "source": None
         if run.source is None
         else {"path": run.source.path, "format": run.source.format},
@@ -193,6 +209,7 @@ def _segment_fields(
         "hyp": seg.hyp_text,
         "src": seg.src_text,
         "ref_lines": seg.ref_lines,
+        **_references_fields(seg),
         "hyp_lines": seg.hyp_lines,
         "alignment": seg.alignment,
         "removed": removed,
@@ -201,6 +218,17 @@ def _segment_fields(
         "stats": stats,
         "errors": [f.to_dict() for f in findings],
     }
+
+
+def _references_fields(seg: AlignedSegment) -> dict[str, Any]:
+    """``references`` (every reference's text) and ``closest_ref`` of a multi-reference segment.
+
+    ``closest_ref`` indexes ``references``: the reference the findings' ``ref_span``,
+    ``ref_start`` and ``ref_end`` refer to.
+    """
+    if not seg.refs:
+        return {}
+    return {"references": list(seg.reference_texts()), "closest_ref": seg.closest}
 
 
 def _num(value: Any) -> Any:

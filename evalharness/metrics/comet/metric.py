@@ -126,6 +126,22 @@ class CometMetric:
         results, cached = self._score_cached(model, mode, samples, runtime)
         return self._result(model, mode, runtime, results, cached, hyps)
 
+    def compute_multi(
+        self,
+        hyps: Sequence[str],
+        ref_streams: Sequence[Sequence[str | None]],
+        srcs: Sequence[str] | None = None,
+    ) -> MetricResult:
+        """Score against several references: mean (default) or max per segment.
+
+        A reference-free model scores once. See :mod:`evalharness.metrics.comet.multiref`.
+        """
+        from evalharness.metrics.comet.multiref import score_references
+
+        if not self.resolve().input_mode(srcs is not None).use_ref:
+            return self.compute(hyps, [r or "" for r in ref_streams[0]], srcs)
+        return score_references(self.compute, hyps, ref_streams, srcs, self.options.multi_ref)
+
     def score_from_stats(self, stats: Any) -> float:
         """Mean of the segment scores in the given rows."""
         return float(np.mean(np.asarray(stats, dtype=float)[:, 0]))

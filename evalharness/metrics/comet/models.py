@@ -327,6 +327,8 @@ def check_options(options: CometOptions) -> None:
         )
     if options.backend not in BACKENDS:
         raise UsageError(f"COMET backend {options.backend!r}; choose from {', '.join(BACKENDS)}")
+    if options.multi_ref not in ("mean", "max"):
+        raise UsageError(f"COMET multi-reference score {options.multi_ref!r}; choose mean or max")
 
 
 def require_packages(model: str) -> None:

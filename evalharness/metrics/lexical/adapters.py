@@ -7,9 +7,9 @@ with ``Counter`` objects: :mod:`evalharness.metrics.lexical.ngram_kernels` for B
 chrF n-gram matches, :mod:`evalharness.metrics.lexical.ter_kernels` for TER's shift search.
 The kernels release the GIL and run on chunks of segments on every core while
 the next chunk is tokenized; the rows are the same as sacrebleu's
-``_extract_corpus_statistics`` (tests compare them). Several references per
-segment for BLEU and chrF, and ``TerMetric(engine="sacrebleu")``, use
-sacrebleu's own extraction, in a process pool for large inputs. The corpus
+``_extract_corpus_statistics`` (tests compare them), with one reference or
+several (:mod:`evalharness.metrics.lexical.multiref`). ``TerMetric(engine="sacrebleu")``
+uses sacrebleu's own extraction, in a process pool for large inputs. The corpus
 score, the segment scores and the bootstrap interval all come from those rows:
 
 * corpus score: sacrebleu's ``_compute_score_from_stats`` of the column sums;
@@ -39,6 +39,7 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
+from evalharness.metrics.lexical import multiref
 from evalharness.metrics.lexical import scores as lexical_scores
 from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
@@ -97,7 +98,8 @@ class LexicalMetric:
         """
         return self.compute_multi(hyps, [refs])
 
-    def compute_multi(self, hyps: Sequence[str], ref_streams: RefStreams) -> MetricResult:
+    def compute_multi(self, hyps: Sequence[str], ref_streams: RefStreams,
+                      srcs: Sequence[str] | None = None) -> MetricResult:
         """Score segments against one or more reference streams, each aligned to ``hyps``.
 
         A reference may be ``None`` where a segment has fewer references
@@ -136,7 +138,7 @@ class LexicalMetric:
 
     def _compiled(self, ref_streams: list[list[str | None]]) -> bool:
         """Whether the compiled kernels handle these inputs (else sacrebleu's extraction)."""
-        return len(ref_streams) == 1
+        return True
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
         raise NotImplementedError
@@ -200,6 +202,8 @@ class BleuMetric(LexicalMetric):
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
         prep = self.sacrebleu_metric._preprocess_segment
+        if len(ref_streams) > 1:
+            return multiref.bleu_rows_job(prep, hyps, ref_streams, self.settings.max_ngram_order)
         words = [prep(h).split() for h in hyps]
         words += [prep(cast(str, r)).split() for r in ref_streams[0]]
         ids, offsets = token_ids(words)
@@ -241,6 +245,8 @@ class ChrfMetric(LexicalMetric):
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
         metric = cast(CHRF, self.sacrebleu_metric)
+        if len(ref_streams) > 1:
+            return multiref.chrf_rows_job(metric, self.settings, hyps, ref_streams)
         texts = [metric._preprocess_segment(t) for t in hyps]
         texts += [metric._preprocess_segment(cast(str, r)) for r in ref_streams[0]]
         chars = texts if metric.whitespace else ["".join(t.split()) for t in texts]

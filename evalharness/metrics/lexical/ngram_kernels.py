@@ -211,3 +211,95 @@ def char_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)), out=offsets[1:])
     data = "".join(texts).encode("utf-32-le", errors="surrogatepass")
     return np.frombuffer(data, np.uint32).astype(np.int64), offsets
+
+
+@njit(cache=True, nogil=True)
+def _multi_counts(tokens, bounds, order, out):
+    """BLEU's multi-reference counts of one segment: side 0 is the hypothesis, sides 1.. references.
+
+    ``out[2*(n-1)]`` = hypothesis n-grams, ``out[2*(n-1)+1]`` = matches clipped
+    by the *largest* count of the n-gram in any one reference (sacrebleu merges
+    the references' n-gram counters with ``max``). Order-n ids are dense ranks
+    of (order n-1 id, next token id), exactly as in :func:`_refined_counts`.
+    """
+    m = tokens.shape[0]
+    n_sides = bounds.shape[0] - 1
+    side = np.empty(m, np.int64)
+    for s in range(n_sides):
+        side[bounds[s]:bounds[s + 1]] = s
+    idx = np.argsort(tokens)
+    ids1 = np.empty(m, np.int64)
+    u1 = 0
+    for t in range(m):
+        if t > 0 and tokens[idx[t]] != tokens[idx[t - 1]]:
+            u1 += 1
+        ids1[idx[t]] = u1
+    u1 += 1
+    cur = ids1.copy()
+    pos = np.empty(m, np.int64)
+    keys = np.empty(m, np.int64)
+    per_ref = np.zeros(n_sides, np.int64)
+    for n in range(1, order + 1):
+        k_h = max(0, bounds[1] - n + 1)
+        out[2 * (n - 1)] = k_h
+        out[2 * (n - 1) + 1] = 0
+        if k_h == 0:
+            continue
+        cnt = 0
+        for p in range(m):
+            if p + n - 1 < bounds[side[p] + 1]:
+                pos[cnt] = p
+                keys[cnt] = ids1[p] if n == 1 else cur[p] * u1 + ids1[p + n - 1]
+                cnt += 1
+        order_idx = np.argsort(keys[:cnt])
+        matches = 0
+        in_hyp = 0
+        group = -1
+        for t in range(cnt):
+            q = order_idx[t]
+            if t == 0 or keys[q] != keys[order_idx[t - 1]]:
+                if t > 0:
+                    matches += min(in_hyp, per_ref.max())
+                    per_ref[:] = 0
+                    in_hyp = 0
+                group += 1
+            p = pos[q]
+            if side[p] == 0:
+                in_hyp += 1
+            else:
+                per_ref[side[p]] += 1
+            cur[p] = group
+        out[2 * (n - 1) + 1] = matches + min(in_hyp, per_ref.max())
+        per_ref[:] = 0
+
+
+@njit(cache=True, nogil=True)
+def _batch_multi_counts(tokens, bounds, side_ptr, order, out):
+    for k in range(out.shape[0]):
+        first, last = side_ptr[k], side_ptr[k + 1]
+        start = bounds[first]
+        _multi_counts(tokens[start:bounds[last]], bounds[first:last + 1] - start, order, out[k])
+
+
+def multi_reference_counts(ids: np.ndarray, offsets: np.ndarray, sides: np.ndarray,
+                           order: int) -> np.ndarray:
+    """BLEU n-gram counts of each segment against all of its references at once.
+
+    The compiled loop releases the GIL.
+
+    Args:
+        ids: Token ids of every side of every segment, concatenated: segment
+            ``k`` is its hypothesis followed by its references.
+        offsets: Start of every side in ``ids``, plus the end (as from :func:`token_ids`).
+        sides: Segment ``k`` owns sides ``sides[k]`` to ``sides[k + 1] - 1``; the
+            first of them is the hypothesis.
+        order: Highest n-gram order.
+
+    Returns:
+        An int64 array ``(segments, 2 * order)``: for each order ``n`` the number
+        of hypothesis n-grams and the matches clipped by the maximum reference count.
+    """
+    out = np.zeros((len(sides) - 1, 2 * order), np.int64)
+    _batch_multi_counts(np.ascontiguousarray(ids, np.int64), np.asarray(offsets, np.int64),
+                        np.asarray(sides, np.int64), order, out)
+    return out
