@@ -239,9 +239,9 @@ def test_rerun_scores_only_new_triples_and_loads_no_model(
     seen: list[int] = []
     real_score = comet_metric.score_samples
 
-    def counting(net: Any, samples: list[dict[str, str]], *args: Any) -> Any:
+    def counting(net: Any, samples: list[dict[str, str]], *args: Any, **kwargs: Any) -> Any:
         seen.append(len(samples))
-        return real_score(net, samples, *args)
+        return real_score(net, samples, *args, **kwargs)
 
     monkeypatch.setattr(comet_metric, "score_samples", counting)
     grown = metric(tiny_comet, comet_cache_dir).compute(MT, REF, SRC)
