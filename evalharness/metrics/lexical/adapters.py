@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -40,7 +41,6 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
 from evalharness.metrics.lexical import scores as lexical_scores
-from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.records import MetricResult
 
@@ -73,6 +73,10 @@ class LexicalMetric:
 
     name = "lexical"
     higher_is_better = True
+    #: Up to this many segments sacrebleu's own extraction is used, unless numba
+    #: is loaded already: importing numba and loading the kernels' machine code
+    #: (0.5 s or more) would cost more than it saves. The rows are the same.
+    small_input_segments = 1000
 
     def __init__(self, n_bootstrap: int = 1000, seed: int | None = DEFAULT_SEED,
                  n_jobs: int | None = None, **params: Any) -> None:
@@ -124,7 +128,8 @@ class LexicalMetric:
         """Sufficient statistics, one row per segment, in sacrebleu's column layout."""
         hyps = list(hyps)
         streams = [list(s) for s in ref_streams]
-        if self._compiled(streams):
+        small = len(hyps) <= self.small_input_segments and "numba" not in sys.modules
+        if self._compiled(streams) and not small:
             self._warn_tokenized(hyps)
             return _chunked_rows(len(hyps), self._width(), self._stats_dtype,
                                  lambda a, b: self._chunk_job(hyps[a:b], [s[a:b] for s in streams]),
@@ -199,6 +204,8 @@ class BleuMetric(LexicalMetric):
         return metric
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import pair_counts, token_ids
+
         prep = self.sacrebleu_metric._preprocess_segment
         words = [prep(h).split() for h in hyps]
         words += [prep(cast(str, r)).split() for r in ref_streams[0]]
@@ -240,6 +247,8 @@ class ChrfMetric(LexicalMetric):
         return metric
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
+
         metric = cast(CHRF, self.sacrebleu_metric)
         texts = [metric._preprocess_segment(t) for t in hyps]
         texts += [metric._preprocess_segment(cast(str, r)) for r in ref_streams[0]]
@@ -283,6 +292,8 @@ class TerMetric(LexicalMetric):
     name = "ter"
     higher_is_better = False
     _stats_dtype = np.float64
+    # sacrebleu's search takes ~20 ms a segment: a few segments only.
+    small_input_segments = 16
 
     def __init__(self, engine: str = "numba", **kwargs: Any) -> None:
         if engine not in ("numba", "sacrebleu"):
@@ -301,6 +312,7 @@ class TerMetric(LexicalMetric):
         return self.engine == "numba"
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import token_ids
         from evalharness.metrics.lexical.ter_kernels import word_list_edits
 
         # sacrebleu's own reference cache: it tokenises each reference twice.
