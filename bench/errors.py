@@ -42,6 +42,7 @@ from _util import DATA, table  # noqa: E402
 
 from evalharness.checks import find_errors, line_segments  # noqa: E402
 from evalharness.checks.text.lexicon import function_words  # noqa: E402
+from evalharness.lang.profiles import LanguagePair, parse_language_pair  # noqa: E402
 from evalharness.records import Finding, MetricResult  # noqa: E402
 
 MQM = DATA / "mqm"
@@ -76,23 +77,26 @@ class Row:
     hyp: str
 
 
-def run_document(rows: Sequence[Row], has_source: bool = True) -> list[tuple[Finding, ...]]:
+def run_document(
+    rows: Sequence[Row], has_source: bool = True, languages: LanguagePair | None = None
+) -> list[tuple[Finding, ...]]:
     """Findings per row of one document (rows are 1-1 segments; empty ref = 0-1)."""
     segments = line_segments([r.ref for r in rows], [r.hyp for r in rows], [r.src for r in rows])
     scores = tuple(
         CHRF_METRIC.sentence_score(r.hyp, [r.ref]).score if r.ref and r.hyp else None for r in rows
     )
     metrics = {"chrf": MetricResult("chrf", None, "", segment_scores=scores)}
-    return list(find_errors(segments, metrics, has_source=has_source))
+    return list(find_errors(segments, metrics, has_source=has_source, languages=languages))
 
 
 def run_frame(frame: pd.DataFrame) -> list[tuple[Finding, ...]]:
-    """Findings per row of an MQM frame, documents = (system, doc_id)."""
+    """Findings per row of an MQM frame, documents = (system, doc_id), languages from ``lp``."""
     out: list[tuple[Finding, ...]] = [()] * len(frame)
+    languages = parse_language_pair(frame.lp.iloc[0]) if "lp" in frame and len(frame) else None
     for _, group in frame.groupby(["system", "doc_id"], sort=False):
         group = group.sort_values("doc_seg_id")
         rows = [Row(s, r, h) for s, r, h in zip(group.source, group.reference, group.hypothesis, strict=False)]
-        for position, found in zip(group.index, run_document(rows), strict=False):
+        for position, found in zip(group.index, run_document(rows, languages=languages), strict=False):
             out[frame.index.get_loc(position)] = found
     return out
 

@@ -9,7 +9,9 @@ Rows (each a dict; ``main()`` prints them as a table):
 2. The same figures for WMT21 TED zh-en and WMT23 zh-en news (no regressions;
    WMT23 is for reporting only, nothing was tuned on it).
 3. Hebrew human vs human: WMT23 en-he refA (reference) vs refB (hypothesis),
-   first 600 lines, documents from the docids: major findings per 100 segments.
+   first 600 lines, documents from the docids: major findings per 100 segments;
+   the same figure for WMT23 en-de GPT4-5shot and ONLINE-A against refA (a sanity
+   check of false majors on German news).
 4. Off-target: the Czech/Russian parallel sentences of ``tests/data/langs``
    (our own text): share of segments with a ``language`` finding for a Russian
    hypothesis against a Czech reference, with and without the source, and for
@@ -106,16 +108,19 @@ def mqm_row(path: Path, spec: str) -> dict[str, object]:
     }
 
 
-def hebrew_row(data: Path) -> dict[str, object]:
-    """Major findings per 100 segments for refB judged against refA (first lines)."""
-    folder = data / "wmt23_multilingual" / "en-he"
+def majors_row(data: Path, pair: str, ref_name: str, hyp_name: str,
+               limit: int | None = None) -> dict[str, object]:
+    """Major findings per 100 segments of one WMT23 file against a reference, per document."""
+    folder = data / "wmt23_multilingual" / pair
+    target = pair.split("-")[1]
 
     def lines(name: str) -> list[str]:
-        text = (folder / f"generaltest2023.en-he.{name}").read_text(encoding="utf-8")
-        return text.splitlines()[:HEBREW_LINES]
+        text = (folder / f"generaltest2023.{pair}.{name}").read_text(encoding="utf-8")
+        return text.splitlines()[:limit]
 
-    src, ref, hyp, docs = lines("src.en"), lines("ref.refA.he"), lines("ref.refB.he"), lines("docids")
-    languages = parse_language_pair("en-he")
+    src, ref, docs = lines("src.en"), lines(f"ref.{ref_name}.{target}"), lines("docids")
+    hyp = lines(f"{hyp_name}.{target}")
+    languages = parse_language_pair(pair)
     majors = 0
     checks: Counter[str] = Counter()
     start = 0
@@ -129,9 +134,19 @@ def hebrew_row(data: Path) -> dict[str, object]:
             checks.update(f.check for f in major)
         start = end
     return {
-        "data": "wmt23 en-he refA vs refB", "languages": "en-he", "segments": len(ref),
+        "data": f"wmt23 {pair} {ref_name} vs {hyp_name}", "languages": pair, "segments": len(ref),
         "majors_per_100": round(100 * majors / len(ref), 2), "majors_by_check": dict(checks.most_common()),
     }
+
+
+def hebrew_row(data: Path) -> dict[str, object]:
+    """Human vs human: refB judged against refA, first :data:`HEBREW_LINES` lines."""
+    return majors_row(data, "en-he", "refA", "ref.refB", HEBREW_LINES)
+
+
+def german_system_rows(data: Path) -> list[dict[str, object]]:
+    """Sanity check of false majors: WMT23 en-de systems against refA."""
+    return [majors_row(data, "en-de", "refA", f"hyp.{s}") for s in ("GPT4-5shot", "ONLINE-A")]
 
 
 def offtarget_rows() -> list[dict[str, object]]:
@@ -159,6 +174,7 @@ def rows(data_dir: Path | str) -> list[dict[str, object]]:
     out.append(mqm_row(data / "mqm" / "wmt21_ted_zhen_mqm.tsv", "zh-en"))
     out.append(mqm_row(data / "mqm" / "wmt23_zhen_news_sxs_mqm.tsv", "zh-en"))
     out.append(hebrew_row(data))
+    out.extend(german_system_rows(data))
     out.extend(offtarget_rows())
     return out
 
@@ -176,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         found = [mqm_row(data / "mqm" / n, "zh-en")
                  for n in ("wmt21_ted_zhen_mqm.tsv", "wmt23_zhen_news_sxs_mqm.tsv")]
     elif args.only == "hebrew":
-        found = [hebrew_row(data)]
+        found = [hebrew_row(data), *german_system_rows(data)]
     elif args.only == "offtarget":
         found = offtarget_rows()
     else:

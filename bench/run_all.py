@@ -34,6 +34,7 @@ BENCHMARKS = [
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
     ("html_report.py", "HTML report size and rendering"),
     ("meta.py", "metric and error-report agreement with MQM raters"),
+    ("languages.py", "tokenizer parity per target language, language detection, checks per language"),
 ]
 PACKAGES = ("evalharness", "sacrebleu", "numpy", "numba", "unbabel-comet", "torch", "pandas")
 

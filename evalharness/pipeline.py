@@ -15,6 +15,13 @@ from typing import Any
 
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
 from evalharness.inputs import formats as eio
+from evalharness.lang.profiles import LanguagePair, LanguageProfile
+from evalharness.lang.selection import (
+    given_pair,
+    language_metric_params,
+    pair_spec,
+    run_languages,
+)
 from evalharness.metrics.base import Metric, get_metric
 from evalharness.metrics.scoring import compare_systems, score_segments
 from evalharness.records import (
@@ -48,6 +55,7 @@ class EvaluateOptions:
     run_checks: bool = True
     names: tuple[str, ...] | None = None
     metric_params: Mapping[str, Mapping[str, Any]] | None = None
+    language_pair: str | LanguagePair | None = None
 
 
 def parse_metric_list(spec: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -97,16 +105,19 @@ def evaluate(
     hyp_paths = [hyps] if isinstance(hyps, (str, Path)) else list(hyps)
     if not hyp_paths:
         raise UsageError("at least one hypothesis file is needed")
-    metrics = _instantiate_metrics(opts)
+    given = given_pair(opts.language_pair)
+    _check_metric_names(opts.metrics or DEFAULT_METRICS)
     ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
-    ref_sents = document_sentences(ref_doc)
-    src_sents = _source_sentences(src_doc, ref_sents)
+    languages = run_languages(given, ref_doc, src_doc, say)
+    metrics = _instantiate_metrics(opts, languages.target)
+    ref_sents = document_sentences(ref_doc, languages.target)
+    src_sents = _source_sentences(src_doc, ref_sents, languages.source)
     metrics = _resolve_metrics(metrics, opts, say)
     names = _system_names(hyp_paths, opts.names)
     systems = []
     for name, hyp_doc in zip(names, hyp_docs, strict=False):
-        segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts)
-        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say))
+        segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts, languages.target)
+        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say, languages))
     systems = compare_systems(systems, metrics, opts.bootstrap_samples, opts.seed)
     return RunResult(
         reference=ref_doc,
@@ -120,19 +131,31 @@ def evaluate(
             "resegment": opts.resegment,
             "ref_docids": opts.ref_docids,
             "checks": opts.run_checks,
+            "language_pair": pair_spec(given),
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        languages=languages,
     )
 
 
-def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
+def _check_metric_names(names: Sequence[str]) -> None:
+    """Fail on an unknown metric before any file is read (metrics are built per language)."""
+    from evalharness.metrics.base import metric_names
+
+    known = metric_names()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(f"unknown metric {unknown[0]!r}; choose from: {', '.join(known)}")
+
+
+def _instantiate_metrics(opts: EvaluateOptions, target: LanguageProfile) -> dict[str, Metric]:
     from evalharness.metrics.lexical.adapters import LexicalMetric
 
     names = opts.metrics or DEFAULT_METRICS
     params = opts.metric_params or {}
     metrics: dict[str, Metric] = {}
     for name in names:
-        kwargs = dict(params.get(name, {}))
+        kwargs = {**language_metric_params(name, target), **params.get(name, {})}
         if name == "comet":
             kwargs.setdefault("options", opts.comet)
         metric = get_metric(name, **kwargs)
@@ -214,20 +237,24 @@ def _choose_format(path: str, text: str, fmt: str) -> eio.FormatChoice:
     return eio.sniff_format(path, text)
 
 
-def document_sentences(doc: Document) -> tuple[Sentence, ...]:
-    """Sentences of a document: given segments, or cleaned and Punkt-split text."""
+def document_sentences(
+    doc: Document, language: LanguageProfile | None = None
+) -> tuple[Sentence, ...]:
+    """Sentences of a document: given segments, or cleaned text split by the language's rules."""
     if doc.segments is not None:
         return doc.segments
     from evalharness.inputs.clean import clean_document
     from evalharness.inputs.sentences import split_sentences
 
-    return split_sentences(clean_document(doc))
+    return split_sentences(clean_document(doc), language)
 
 
-def _source_sentences(src: Document | None, ref_sents: Sequence[Sentence]) -> tuple[Sentence, ...]:
+def _source_sentences(
+    src: Document | None, ref_sents: Sequence[Sentence], language: LanguageProfile | None = None
+) -> tuple[Sentence, ...]:
     if src is None:
         return ()
-    sents = document_sentences(src)
+    sents = document_sentences(src, language)
     if len(sents) != len(ref_sents):
         raise InputError(
             f"source has {len(sents)} segments but the reference has {len(ref_sents)}; "
@@ -243,6 +270,7 @@ def build_segments(
     hyp_doc: Document,
     src_sents: Sequence[Sentence],
     opts: EvaluateOptions,
+    language: LanguageProfile | None = None,
 ) -> tuple[AlignedSegment, ...]:
     """Pair hypothesis text with reference segments: by position, alignment or re-segmentation."""
     from evalharness.align import sentences as align
@@ -263,7 +291,7 @@ def build_segments(
             )
         segments = align_lines(ref_sents, hyp_sents)
     else:
-        segments = align.align_sentences(ref_sents, document_sentences(hyp_doc))
+        segments = align.align_sentences(ref_sents, document_sentences(hyp_doc, language))
     if src_sents:
         segments = _attach_source(segments, ref_sents, src_sents)
     return segments
@@ -338,6 +366,7 @@ def _evaluate_system(
     metrics: Mapping[str, Any],
     opts: EvaluateOptions,
     say: Info,
+    languages: LanguagePair | None = None,
 ) -> SystemResult:
     results: dict[str, MetricResult] = score_segments(
         segments,
@@ -347,11 +376,16 @@ def _evaluate_system(
         explicit=opts.metrics is not None,
         say=say,
     )
+    from evalharness.metrics.comet.languages import with_coverage_warnings
+
+    results = with_coverage_warnings(results, languages)
     findings: tuple[tuple[Any, ...], ...] = tuple(() for _ in segments)
     if opts.run_checks:
         from evalharness.checks import find_errors
 
-        findings = find_errors(segments, results, has_source=any(s.src for s in segments))
+        findings = find_errors(
+            segments, results, has_source=any(s.src for s in segments), languages=languages
+        )
     return SystemResult(
         name=name, document=hyp_doc, segments=segments, metrics=results, findings=findings
     )

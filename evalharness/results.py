@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from evalharness.lang.profiles import LanguagePair
 from evalharness.records import SEVERITIES, AlignedSegment, Document, Finding, MetricResult
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class RunResult:
     reference_sentences: int
     options: Mapping[str, Any]
     created: str
+    languages: LanguagePair | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report (see the README's report contract)."""

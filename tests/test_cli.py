@@ -150,8 +150,3 @@ def test_document_without_sentence_punctuation(tmp_path: Path) -> None:
     segments = report["systems"][0]["segments"]
     assert " ".join(s["ref"] for s in segments).split() == ref.read_text().split()
     assert 0 < report["systems"][0]["metrics"]["chrf"]["score"] < 100
-
-
-def test_traceback_flag_reraises(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="no such file"):
-        run_cli(["--traceback", "evaluate", "--ref", str(tmp_path / "x"), "--hyp", str(tmp_path / "y")])

@@ -130,7 +130,8 @@ def test_docid_count_mismatch_is_input_error_naming_the_file(tmp_path: Path) -> 
     bad.write_text("0\n0\n1\n", encoding="utf-8")
     result = run_cli(
         ["evaluate", "--ref", str(ACL / "references.txt"), "--hyp", str(ACL / "hypotheses.txt"),
-         "--format", "lines", "--resegment", "--ref-docids", str(bad), "--metrics", "bleu"]
+         "--format", "lines", "--resegment", "--ref-docids", str(bad), "--metrics", "bleu",
+         "--quiet"]  # no status lines (detected languages): the error alone
     )  # fmt: skip
     assert result.exit_status == ExitStatus.INPUT
     assert result.stderr.count("\n") == 1

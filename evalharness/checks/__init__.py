@@ -3,7 +3,8 @@
 Entry point: :func:`find_errors`. Each check is a plugin implementing
 :class:`Check` (an ``id`` and ``find(segment, context)``); :func:`register_check`
 adds one. Built-in checks: ``entity``, ``name``, ``number``, ``omission``,
-``addition``, ``consistency``, ``low_score``, ``untranslated``, ``xcomet``.
+``addition``, ``consistency``, ``low_score``, ``polarity``, ``unrelated``,
+``untranslated``, ``xcomet`` (see ``docs/checks.md``).
 """
 
 from evalharness.checks.base import Check, check_ids, find_errors, get_checks, register_check

@@ -75,6 +75,8 @@ def _load_builtin() -> None:
         language,
         low_score,
         number,
+        polarity,
+        unrelated,
         untranslated,
         xcomet,
     )

@@ -200,13 +200,24 @@ def build_context(
         found[index, side] = keep_names(entities, target, source)
     refs = tuple(found.get((i, "ref"), ()) for i in range(len(segments)))
     hyps = tuple(found.get((i, "hyp"), ()) for i in range(len(segments)))
+    strict = names_by_capitals(languages)
     links = tuple(
-        link_segment(segment_names(segments, refs, hyps, i)) for i in range(len(segments))
+        link_segment(segment_names(segments, refs, hyps, i), strict_neighbours=strict)
+        for i in range(len(segments))
     )
     return DocumentContext(
         segments, metrics, has_source, lexicon, refs, hyps, links,
         tuple(ref_tokens), tuple(hyp_tokens), languages,
     )
+
+
+def names_by_capitals(languages: LanguagePair | None) -> bool:
+    """True unless the target is known not to mark names by capitals (German nouns).
+
+    Linking is then strict about names in neighbouring segments: a neighbour that
+    names a name on both sides does not excuse it here.
+    """
+    return languages is None or languages.target.capitalised_names
 
 
 def side_tokens(

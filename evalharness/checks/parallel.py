@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from evalharness.checks.context import (
     DocumentContext,
+    names_by_capitals,
     neighbours,
     oversized,
     segment_names,
@@ -255,7 +256,8 @@ def _chunk_checks(
             hyp_tokens[index] = hyp
     links: list[tuple[EntityLink, ...]] = [()] * count
     for index in range(start, end):
-        links[index] = link_segment(segment_names(segments, refs, hyps, index))
+        links[index] = link_segment(segment_names(segments, refs, hyps, index),
+                                    strict_neighbours=names_by_capitals(_STATE["languages"]))
     context = DocumentContext(
         segments, _STATE["metrics"], _STATE["has_source"], lexicon, tuple(refs), tuple(hyps),
         tuple(links), tuple(ref_tokens), tuple(hyp_tokens), _STATE["languages"],

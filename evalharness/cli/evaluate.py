@@ -22,13 +22,17 @@ def register(subparsers: Any) -> None:
         "--hyp", required=True, action="append", help="hypothesis file (repeat for systems)"
     )
     p.add_argument("--src", help="source file (line-aligned with the reference)")
+    add_language_argument(p)
     p.add_argument("--name", action="append", help="system name for each --hyp, in order")
     p.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: auto)")
     p.add_argument(
         "--metrics",
         help="comma-separated: bleu,chrf,chrf++,ter,comet (default: all but chrf++; COMET optional)",
     )
-    p.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default 13a)")
+    p.add_argument(
+        "--tokenize",
+        help="sacrebleu BLEU tokenizer (default: as sacrebleu picks for the target language)",
+    )
     p.add_argument("--lowercase", action="store_true", help="case-insensitive BLEU and chrF (TER is case-insensitive by default)")
     p.add_argument(
         "--resegment",
@@ -48,6 +52,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress or status lines")
     add_comet_arguments(p)
     p.set_defaults(handler=run)
+
+
+def add_language_argument(p: argparse.ArgumentParser) -> None:
+    """``-l/--language-pair``, shared by ``evaluate`` and ``gate``."""
+    p.add_argument(
+        "-l",
+        "--language-pair",
+        metavar="SRC-TGT",
+        help="source and target language, as sacrebleu's -l (en-de); default: detected from the text",
+    )
 
 
 def add_comet_arguments(p: argparse.ArgumentParser) -> None:
@@ -113,7 +127,15 @@ def evaluate_options(args: argparse.Namespace) -> Any:
         run_checks=not args.no_checks,
         names=tuple(args.name) if args.name else None,
         metric_params=params,
+        language_pair=_language_pair(args.language_pair),
     )
+
+
+def _language_pair(spec: str | None) -> Any:
+    """The parsed ``-l`` value (a UsageError for a bad code, before any file is read)."""
+    from evalharness.lang.profiles import parse_language_pair
+
+    return parse_language_pair(spec) if spec else None
 
 
 def run(args: argparse.Namespace, env: Any) -> ExitStatus:

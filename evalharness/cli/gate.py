@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from evalharness.cli.evaluate import add_comet_arguments, comet_options
+from evalharness.cli.evaluate import add_comet_arguments, add_language_argument, comet_options
 from evalharness.errors import ExitStatus, GateRefusal, InputError, UsageError
 from evalharness.fsutil import atomic_write_text
 from evalharness.gate.compare import (
@@ -83,7 +83,8 @@ def _add_inputs(g: Any) -> None:
     g.add_argument("--src", metavar="FILE", help="source file")
     g.add_argument("--format", choices=FORMATS, help="input format (default: the baseline's)")
     g.add_argument("--metrics", help="comma-separated metrics (default: the baseline's)")
-    g.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default 13a)")
+    add_language_argument(g)
+    g.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default: as sacrebleu picks)")
     g.add_argument("--lowercase", action="store_true", help="case-insensitive lexical metrics")
 
 
@@ -215,8 +216,18 @@ def _override(
         metrics=metrics or suite.metrics,
         metric_params={**suite.metric_params, **params},
         source=args.src or suite.source,
+        language_pair=_checked_pair(args.language_pair) or suite.language_pair,
         thresholds=thresholds,
     )
+
+
+def _checked_pair(spec: str | None) -> str | None:
+    """``-l`` as given, after checking it parses (a UsageError otherwise)."""
+    if spec:
+        from evalharness.lang.profiles import parse_language_pair
+
+        parse_language_pair(spec)
+    return spec
 
 
 def gate_suite(suite: Suite, comet: CometOptions, info: Info) -> SuiteVerdict:
@@ -302,7 +313,15 @@ def suite_evaluate_options(
         run_checks=run_checks,
         names=("baseline", "candidate") if suite.baseline_hypothesis else None,
         metric_params=dict(suite.metric_params),
+        language_pair=suite.language_pair or _saved_pair(saved, baseline_report),
     )
+
+
+def _saved_pair(saved: dict[str, Any], report: dict[str, Any] | None) -> str | None:
+    """The baseline's language pair when it was given (a detected pair is detected again)."""
+    if saved.get("language_pair"):
+        return str(saved["language_pair"])
+    return None
 
 
 def _write_outputs(verdict: GateVerdict, args: argparse.Namespace) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from evalharness.errors import InputError, UsageError
 from evalharness.inputs.formats import FORMATS
+from evalharness.lang.profiles import parse_language_pair
 from evalharness.records import SEVERITIES
 
 if sys.version_info >= (3, 11):
@@ -141,6 +142,7 @@ class Suite:
         baseline_hypothesis: Another system's output, evaluated in the same run.
         baseline_system: Which system of the baseline report (default: the first).
         metric_params: Metric options (``{"bleu": {"tokenize": "intl"}}``).
+        language_pair: ``SRC-TGT`` (``en-de``); ``None`` detects the languages.
         thresholds: The rules for this suite.
     """
 
@@ -154,6 +156,7 @@ class Suite:
     baseline_hypothesis: str | None = None
     baseline_system: str | None = None
     metric_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    language_pair: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
 
 
@@ -184,9 +187,9 @@ class GateConfig:
 
 _SUITE_KEYS = {
     "name", "reference", "hypothesis", "baseline", "source", "format", "metrics",
-    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase",
+    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase", "language_pair",
 }  # fmt: skip
-_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase"}
+_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase", "language_pair"}
 _THRESHOLD_KEYS = {
     "min": "min_score",
     "max": "max_score",
@@ -256,6 +259,12 @@ def _merge(defaults: Mapping[str, Any], suite: Mapping[str, Any]) -> dict[str, A
 
 
 def _parse_suite(raw: Mapping[str, Any], root: Path, path: str) -> Suite:
+    pair = raw.get("language_pair")
+    if isinstance(pair, str):
+        try:
+            parse_language_pair(pair)
+        except UsageError as exc:
+            raise UsageError(f"{path}: suite {raw.get('name', '?')!r}: {exc}") from None
     try:
         return _build_suite(raw, root)
     except (TypeError, ValueError, UsageError) as exc:
@@ -277,6 +286,9 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics)
     ):
         raise ValueError("'metrics' must be a list of names")
+    pair = raw.get("language_pair")
+    if pair is not None and not isinstance(pair, str):
+        raise ValueError("'language_pair' must be a string such as \"en-de\"")
     return Suite(
         name=raw["name"],
         reference=_resolve(root, raw["reference"]),
@@ -288,6 +300,7 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         baseline_hypothesis=_resolve(root, raw.get("baseline_hypothesis")),
         baseline_system=raw.get("baseline_system"),
         metric_params=metric_params(raw.get("tokenize"), bool(raw.get("lowercase", False))),
+        language_pair=pair,
         thresholds=thresholds_from_table(raw),
     )
 

@@ -14,7 +14,10 @@ Rules on top of Punkt:
 - never break after a title abbreviation (``Dr.``, ``Prof.``, ``No.``, ...) or
   after a bare list number (``1.``);
 - closing quotes and brackets stay with their sentence;
-- CJK full stops (``。！？``) end a sentence even without a following space.
+- script sentence ends (CJK ``。！？``, Devanagari ``।``, Arabic ``؟``, ...) end a
+  sentence even without a following space;
+- each language's abbreviations, ordinal dates and rules for scripts without
+  sentence punctuation (:mod:`evalharness.inputs.sentence_rules`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from typing import TYPE_CHECKING
 
 from evalharness.inputs.clean import MARKUP, data_lines, strip_inline_markup
 from evalharness.inputs.nltk_parts import nltk_parts
+from evalharness.inputs.sentence_rules import SCRIPT_STOP, SentenceRules, sentence_rules
+from evalharness.lang.profiles import LanguageProfile
 from evalharness.records import CleanedDocument, Sentence
 
 if TYPE_CHECKING:
@@ -46,7 +51,6 @@ _LINE_END_PUNCT = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _BLOCK_START = re.compile(r"^(?:[-*+•>]|\d{1,3}[.)]|#{1,6})\s")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _ENUMERATOR = re.compile(r"^\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,5})[.)]$")
-_CJK_STOP = re.compile(r"[。！？]+[”’」』）》\"']*")
 _LAST_WORD = re.compile(r"(\S+)\.$")
 _QUOTED_END = re.compile(r"[.!?…][\"'”’»)\]]+$")
 _NEWLINE_SPACE = re.compile(r"\s*\n\s*")
@@ -81,21 +85,22 @@ def shipped_abbreviations() -> Abbreviations:
 
 
 @lru_cache(maxsize=16)
-def build_tokenizer(training_text: str) -> PunktSentenceTokenizer:
+def build_tokenizer(training_text: str, language: str | None = None) -> PunktSentenceTokenizer:
     """A Punkt tokenizer: shipped abbreviations plus parameters learned from the text.
 
-    Learned abbreviations are kept when dotted (``"w.h.o"``), or short and never
-    written without a period in the text, so a typo such as ``"end. and"``
-    cannot turn a common word into an abbreviation.
+    The language's own abbreviations (``z. B.``, ``т.е.``) join the shipped
+    English ones. Learned abbreviations are kept when dotted (``"w.h.o"``), or
+    short and never written without a period in the text, so a typo such as
+    ``"end. and"`` cannot turn a common word into an abbreviation.
     """
-    shipped = shipped_abbreviations().all
+    shipped = shipped_abbreviations().all | sentence_rules(language).abbreviations
     parts = nltk_parts()
     trainer = parts.punkt_trainer()
     # Seeding the trainer lets its first pass treat "Prof." as an abbreviation,
     # which keeps the capitalisation statistics of the next word correct.
     trainer.get_params().abbrev_types.update(shipped)
     if training_text.strip():
-        for _offset, window in _windows(training_text):
+        for _offset, window, _end in _windows(training_text):
             trainer.train(window, finalize=False)
         trainer.finalize_training()
     params = trainer.get_params()
@@ -120,8 +125,14 @@ def _bare_words(text: str) -> frozenset[str]:
     return frozenset(m.group(1).lower() for m in _BARE_WORD.finditer(text))
 
 
-def split_sentences(cleaned: CleanedDocument) -> tuple[Sentence, ...]:
+def split_sentences(
+    cleaned: CleanedDocument, language: LanguageProfile | None = None
+) -> tuple[Sentence, ...]:
     """Split a cleaned document into sentences covering all of it, in order.
+
+    ``language`` selects the rules of :mod:`evalharness.inputs.sentence_rules`
+    (abbreviations, ordinal dates, scripts without sentence punctuation);
+    without it the generic rules apply.
 
     Every content block is split into sentences; every removed block becomes
     one sentence carrying its removal reason. Offsets are into
@@ -134,7 +145,8 @@ def split_sentences(cleaned: CleanedDocument) -> tuple[Sentence, ...]:
     text = doc.text
     content = [b for b in cleaned.blocks if b.removed is None]
     training_text = "\n\n".join(text[b.start : b.end] for b in content)
-    tokenizer = build_tokenizer(training_text)
+    rules = sentence_rules(language.code if language else None)
+    tokenizer = build_tokenizer(training_text, rules.language or None)
     wrapped = is_hard_wrapped(training_text)
     markdown = doc.format == "markdown"
     line_of = _line_counter(text, doc.first_line)
@@ -145,7 +157,7 @@ def split_sentences(cleaned: CleanedDocument) -> tuple[Sentence, ...]:
             line = line_of(block.start)
             sentences.append(Sentence(shown, block.start, block.end, line, block.removed))
             continue
-        for start, end in _spans(text, block.start, block.end, tokenizer, wrapped):
+        for start, end in _spans(text, block.start, block.end, tokenizer, wrapped, rules):
             shown = _NEWLINE_SPACE.sub(" ", text[start:end])
             if markdown:
                 shown = strip_inline_markup(shown)
@@ -169,13 +181,16 @@ def _line_counter(text: str, first_line: int) -> Callable[[int], int]:
     return line_of
 
 
-def split_text(text: str) -> list[tuple[int, int]]:
+def split_text(text: str, language: str | None = None) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of a plain text, with Punkt trained on the text.
 
     The spans are ordered, do not overlap, carry no surrounding whitespace and
-    together cover every non-whitespace character.
+    together cover every non-whitespace character. ``language`` is a code
+    (``de``) choosing the language's rules; ``None`` uses the generic ones.
     """
-    return list(_spans(text, 0, len(text), build_tokenizer(text), is_hard_wrapped(text)))
+    rules = sentence_rules(language)
+    tokenizer = build_tokenizer(text, rules.language or None)
+    return list(_spans(text, 0, len(text), tokenizer, is_hard_wrapped(text), rules))
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -205,41 +220,53 @@ def is_hard_wrapped(text: str) -> bool:
 
 
 def _spans(
-    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer, wrapped: bool
+    text: str,
+    start: int,
+    end: int,
+    tokenizer: PunktSentenceTokenizer,
+    wrapped: bool,
+    rules: SentenceRules,
 ) -> Iterator[tuple[int, int]]:
     for line_start, line_end in _logical_lines(text, start, end, wrapped):
-        for s, e in _punkt_spans(text, line_start, line_end, tokenizer):
-            yield from _split_cjk(text, s, e)
+        if rules.line_breaks_only:
+            yield from _split_script_stops(text, line_start, line_end, rules)
+            continue
+        for s, e in _punkt_spans(text, line_start, line_end, tokenizer, rules):
+            yield from _split_script_stops(text, s, e, rules)
 
 
 def _punkt_spans(
-    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer
+    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer, rules: SentenceRules
 ) -> list[tuple[int, int]]:
     """Punkt's spans of one logical line; over-long runs without spaces are spans of their own."""
     spans: list[tuple[int, int]] = []
     pos = start
     for run in _LONG_RUN.finditer(text, start, end):
-        spans.extend(_punkt_stretch(text, pos, run.start(), tokenizer))
+        spans.extend(_punkt_stretch(text, pos, run.start(), tokenizer, rules))
         spans.append(run.span())
         pos = run.end()
-    spans.extend(_punkt_stretch(text, pos, end, tokenizer))
+    spans.extend(_punkt_stretch(text, pos, end, tokenizer, rules))
     return spans
 
 
 def _punkt_stretch(
-    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer
+    text: str, start: int, end: int, tokenizer: PunktSentenceTokenizer, rules: SentenceRules
 ) -> list[tuple[int, int]]:
     stretch = text[start:end]
     offset = start + len(stretch) - len(stretch.lstrip())
     stretch = stretch.strip()
     if not stretch:
         return []
-    spans = [
-        (offset + base + s, offset + base + e)
-        for base, window in _windows(stretch)
-        for s, e in tokenizer.span_tokenize(window)
-    ]
-    return _merge_spans(text, spans)
+    spans: list[tuple[int, int]] = []
+    joined = False  # the previous window was cut mid-sentence: join across the cut
+    for base, window, sentence_end in _windows(stretch):
+        pieces = [(offset + base + s, offset + base + e) for s, e in tokenizer.span_tokenize(window)]
+        if joined and spans and pieces:
+            spans[-1] = (spans[-1][0], pieces[0][1])
+            pieces = pieces[1:]
+        spans.extend(pieces)
+        joined = not sentence_end
+    return _merge_spans(text, spans, rules)
 
 
 PUNKT_WINDOW = 50_000
@@ -248,25 +275,25 @@ practice but NLTK bounds each match in time, and a 50 MB line would exceed it.""
 _WINDOW_CUT = re.compile(r"[.!?\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*\s+|\s+")
 
 
-def _windows(stretch: str) -> Iterator[tuple[int, str]]:
-    """``(offset, text)`` pieces of at most :data:`PUNKT_WINDOW` characters.
+def _windows(stretch: str) -> Iterator[tuple[int, str, bool]]:
+    """``(offset, text, ends_sentence)`` pieces of at most :data:`PUNKT_WINDOW` characters.
 
     A cut goes after the last sentence end in the window's second half, else
-    after its last space, else (no space at all) at the limit.
+    after its last space, else (no space at all) at the limit; ``ends_sentence``
+    says whether the piece was cut at a sentence end (the last piece: True).
     """
     start = 0
     while len(stretch) - start > PUNKT_WINDOW:
         limit = start + PUNKT_WINDOW
-        cut = limit
         sentence_cut = space_cut = None
         for match in _WINDOW_CUT.finditer(stretch, start + PUNKT_WINDOW // 2, limit):
             if match.group().strip():
                 sentence_cut = match.end()
             space_cut = match.end()
         cut = sentence_cut or space_cut or limit
-        yield start, stretch[start:cut].rstrip()
+        yield start, stretch[start:cut].rstrip(), cut == sentence_cut
         start = cut
-    yield start, stretch[start:]
+    yield start, stretch[start:], True
 
 
 def _logical_lines(text: str, start: int, end: int, wrapped: bool) -> Iterator[tuple[int, int]]:
@@ -308,17 +335,22 @@ def _joins(previous: str, line: str) -> bool:
     return not (_BLOCK_START.match(previous) or _LINE_END_PUNCT.search(previous))
 
 
-def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Undo Punkt breaks after a title abbreviation, a bare list number, or a quote.
+def _merge_spans(
+    text: str, spans: list[tuple[int, int]], rules: SentenceRules
+) -> list[tuple[int, int]]:
+    """Undo Punkt breaks after a title abbreviation, a bare list number, a quote or an ordinal.
 
     A quotation ending in ``!``, ``?`` or ``.`` that the sentence goes on after
-    (``“Stop!” and he left``) is not a sentence end.
+    (``“Stop!” and he left``) is not a sentence end; nor is ``16.`` before a
+    month in a language that writes ordinals with a period (``Am 16. Mai``).
     """
-    titles = shipped_abbreviations().titles
+    titles = shipped_abbreviations().titles | rules.titles
     merged: list[tuple[int, int]] = []
     for span in spans:
         previous = text[merged[-1][0] : merged[-1][1]] if merged else ""
+        following = text[span[0] : span[1]]
         goes_on = text[span[0]].islower() and _QUOTED_END.search(previous) is not None
+        goes_on = goes_on or rules.continues_after_ordinal(previous, following)
         if merged and (goes_on or _must_continue(previous, titles)):
             merged[-1] = (merged[-1][0], span[1])
         else:
@@ -333,12 +365,16 @@ def _must_continue(sentence: str, titles: frozenset[str]) -> bool:
     return last is not None and last.group(1).lstrip("(\"'“‘").lower() in titles
 
 
-def _split_cjk(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Split a span after CJK sentence punctuation that Punkt cannot see (no space follows)."""
+def _split_script_stops(
+    text: str, start: int, end: int, rules: SentenceRules
+) -> Iterator[tuple[int, int]]:
+    """Split a span after script sentence ends that Punkt cannot see (``。``, ``।``, ``؟`` ...)."""
     pos = start
-    for match in _CJK_STOP.finditer(text, start, end):
+    for match in SCRIPT_STOP.finditer(text, start, end):
         if match.end() >= end:
             break
+        if rules.continues_after_stop and rules.continues_after_stop.match(text, match.end()):
+            continue
         yield pos, match.end()
         pos = match.end()
         while pos < end and text[pos].isspace():

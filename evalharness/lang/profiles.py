@@ -60,13 +60,18 @@ class LanguagePair:
         source: The source language (``None`` when unknown and not needed).
         target: The target language: the language of references and hypotheses.
         detected: True when detected from the text rather than given with ``-l``.
-        confidence: Detection confidence in [0, 1] (``None`` when given).
+        confidence: Detection confidence in [0, 1], the lower of the two sides
+            (``None`` when given).
+        source_confidence: Detection confidence of the source alone.
+        target_confidence: Detection confidence of the target alone.
     """
 
     source: LanguageProfile | None
     target: LanguageProfile
     detected: bool = False
     confidence: float | None = None
+    source_confidence: float | None = None
+    target_confidence: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The report's ``languages`` object."""
@@ -75,6 +80,14 @@ class LanguagePair:
             "target": self.target.code,
             "detected": self.detected,
             "confidence": self.confidence,
+            "source_confidence": self.source_confidence,
+            "target_confidence": self.target_confidence,
+            "source_name": self.source.name if self.source else None,
+            "target_name": self.target.name,
+            "direction": {
+                "source": self.source.direction if self.source else None,
+                "target": self.target.direction,
+            },
         }
 
 
@@ -143,4 +156,7 @@ def parse_language_pair(spec: str) -> LanguagePair:
     parts = spec.strip().split("-")
     if len(parts) != 2 or not all(parts):
         raise UsageError(f"--language-pair must look like 'en-de', got {spec!r}")
-    return LanguagePair(get_profile(parts[0]), get_profile(parts[1]))
+    try:
+        return LanguagePair(get_profile(parts[0]), get_profile(parts[1]))
+    except UsageError as exc:
+        raise UsageError(f"language pair {spec!r}: {exc}") from None

@@ -57,6 +57,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
         "created": run.created,
         "versions": package_versions(),
         "options": dict(run.options),
+        "languages": run.languages.to_dict() if run.languages else None,
         "reference": {
             "path": run.reference.path,
             "format": run.reference.format,

@@ -18,6 +18,8 @@ def format_summary(report: Mapping[str, Any], findings_limit: int = 10) -> str:
         comet = system["metrics"].get("comet")
         if comet and comet.get("status") != "ok":
             lines.append(f"  COMET {comet.get('status')}: {comet.get('reason', '')}")
+        for warning in (comet or {}).get("warnings") or ():
+            lines.append(f"  COMET warning: {warning}")
         try:
             from evalharness.report.findings import format_findings_summary
         except ImportError:

@@ -26,6 +26,7 @@ from evalharness.checks.context import (
 )
 from evalharness.checks.text.language_rules import compares_words
 from evalharness.checks.text.lexicon import boilerplate_phrases, fold, is_content_word
+from evalharness.checks.text.paraphrase import echoed, longer_by_enough
 from evalharness.checks.text.wordalign import (
     MAJOR_RUN,
     MINOR_RUN,
@@ -63,13 +64,44 @@ def _coverage(segment: AlignedSegment, context: DocumentContext) -> Coverage:
         if not compares_words(profile):
             table[index] = Coverage((), ())
         else:
-            table[index] = align_content(
+            code = None if profile is None else profile.code
+            coverage = align_content(
                 segment.ref_text, segment.hyp_text,
                 context.ref_tokens[index] or None if context.ref_tokens else None,
                 context.hyp_tokens[index] or None if context.hyp_tokens else None,
-                None if profile is None else profile.code,
+                code,
             )
+            if code not in (None, "en") and (coverage.ref_stretches or coverage.hyp_stretches):
+                coverage = _without_paraphrase(coverage, segment.ref_text, segment.hyp_text, code)
+            table[index] = coverage
     return table[index]
+
+
+def _without_paraphrase(coverage: Coverage, ref_text: str, hyp_text: str, code: str) -> Coverage:
+    """Drop what a non-English target renders in another form (see ``text.paraphrase``).
+
+    Words echoed by a word of the other side leave their stretch; a stretch
+    left with fewer than :data:`MINOR_RUN` words goes; and a side's stretches
+    all go when that side is not longer than the other by half their length.
+    """
+    ref_words = [w.folded for w in content_words(ref_text, language=code)]
+    hyp_words = [w.folded for w in content_words(hyp_text, language=code)]
+
+    def keep(stretches: tuple[Stretch, ...], text: str, other: str,
+             other_words: list[str]) -> tuple[Stretch, ...]:
+        kept = []
+        for stretch in stretches:
+            words = tuple(w for w in stretch.words if not echoed(w.folded, other_words, code))
+            if len(words) == len(stretch.words):
+                kept.append(stretch)
+            elif len(words) >= MINOR_RUN:
+                kept.append(Stretch(words, stretch.facing, stretch.deficit))
+        if not longer_by_enough(text, other, [text[s.start : s.end] for s in kept]):
+            return ()
+        return tuple(kept)
+
+    return Coverage(keep(coverage.ref_stretches, ref_text, hyp_text, hyp_words),
+                    keep(coverage.hyp_stretches, hyp_text, ref_text, ref_words))
 
 
 def _code(context: DocumentContext) -> str | None:

@@ -5,7 +5,9 @@ fine. Left-over numbers are paired by kind and position: a pair is a changed
 value (major accuracy/mistranslation); a reference number without a partner is
 an omission, a hypothesis number without one an addition (major for amounts,
 percentages, dates, codes and numbers of 10 and more written in digits; minor
-for years, ordinals, small counts and numbers written in words).
+for years, ordinals, small counts and numbers written in words). An ordered
+pair (a score "2-1", a range, "from X to Y") written in the opposite order is a
+changed value too, although the same numbers occur (major).
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from collections.abc import Sequence
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, target_profile
-from evalharness.checks.text.numbers import WORD_VALUES, NumberMention, extract_numbers
+from evalharness.checks.text.number_order import NumberPair, reversed_pairs
+from evalharness.checks.text.numbers import (
+    WORD_VALUES,
+    NumberMention,
+    extract_numbers,
+    hour_key,
+)
 from evalharness.checks.text.numbers_locale import spelled_values
 from evalharness.lang.profiles import CJK_LANGUAGES
 from evalharness.records import AlignedSegment, Finding, Severity
@@ -62,6 +70,8 @@ def _unmatched(
     for mention in sorted(mine, key=lambda m: all(m.text != t.text for t in theirs)):
         match = next((t for t in pool if t.text == mention.text), None)
         match = match or next((t for t in pool if t.key == mention.key), None)
+        # "10-22" and "10:00-22:00": a time on the hour says the same as its hour
+        match = match or next((t for t in pool if hour_key(t) == hour_key(mention)), None)
         if match is None:
             left.append(mention)
         else:
@@ -90,6 +100,8 @@ class NumberCheck:
         paired_hyp = {id(h) for _, h in pairs}
         nearby_ref, nearby_hyp = _nearby_keys(context, index)
         findings = unit_findings + [_changed(r, h) for r, h in pairs]
+        findings += [_reordered(r, h, ref_text, hyp_text)
+                     for r, h in reversed_pairs(ref_text, ref, hyp_text, hyp)]
         for mention in lone_ref:
             if id(mention) in paired_ref or mention.key in nearby_hyp:
                 continue
@@ -144,8 +156,9 @@ def _numbers(
         profile = target_profile(context)
         decimal = "." if profile is None else profile.decimal_sep
         cjk = profile is not None and profile.code in CJK_LANGUAGES
-        table[index] = (extract_numbers(segment.ref_text, decimal, cjk),
-                        extract_numbers(segment.hyp_text, decimal, cjk))
+        code = None if profile is None else profile.code
+        table[index] = (extract_numbers(segment.ref_text, decimal, cjk, code),
+                        extract_numbers(segment.hyp_text, decimal, cjk, code))
     found: tuple[tuple[NumberMention, ...], tuple[NumberMention, ...]] = table[index]
     return found
 
@@ -182,6 +195,26 @@ def _changed(ref: NumberMention, hyp: NumberMention) -> Finding:
     what = "Date" if ref.family == "date" else "Code" if ref.family == "code" else "Number"
     return _finding(ref, hyp, "accuracy/mistranslation", "major",
                     f"{what} changed: the reference has {ref.text!r}, the hypothesis {hyp.text!r}.")
+
+
+def _reordered(ref: NumberPair, hyp: NumberPair, ref_text: str, hyp_text: str) -> Finding:
+    ref_start, ref_end = ref.text
+    hyp_start, hyp_end = hyp.text
+    ref_span, hyp_span = ref_text[ref_start:ref_end], hyp_text[hyp_start:hyp_end]
+    return Finding(
+        check="number",
+        category="accuracy/mistranslation",
+        severity="major",
+        hyp_span=hyp_span,
+        ref_span=ref_span,
+        message=f"Number order reversed: the reference has {ref_span!r}, "
+        f"the hypothesis {hyp_span!r}.",
+        confidence=0.8,
+        hyp_start=hyp_start,
+        hyp_end=hyp_end,
+        ref_start=ref_start,
+        ref_end=ref_end,
+    )
 
 
 def _severity(mention: NumberMention) -> Severity:

@@ -151,8 +151,9 @@ def _spare_covers(ref: Entity, hyp: Entity, owner: Entity | None) -> bool:
 class _Linker:
     """The passes of :func:`link_segment` over one segment's names."""
 
-    def __init__(self, names: SegmentNames) -> None:
+    def __init__(self, names: SegmentNames, strict_neighbours: bool = True) -> None:
         self.names = names
+        self.strict = strict_neighbours
         self.refs = list(names.ref)
         self.hyps = list(names.hyp)
         self.table = {
@@ -229,11 +230,12 @@ class _Linker:
             if j not in self.used
             and hyp.strong
             and not _mentioned_as_alias(hyp, masked)
-            and not _rendered_by_any(hyp, self.names.neighbour_ref)
+            and not _shifted_across(hyp, self.names.neighbour_ref, self.names.neighbour_hyp,
+                                    name_is_ref=False, strict=self.strict)
         ]
 
 
-def link_segment(names: SegmentNames) -> tuple[EntityLink, ...]:
+def link_segment(names: SegmentNames, *, strict_neighbours: bool = True) -> tuple[EntityLink, ...]:
     """Link every reference name of a segment to its hypothesis rendering.
 
     Passes: one-to-one best pairs; partial renderings inside a longer name;
@@ -243,10 +245,15 @@ def link_segment(names: SegmentNames) -> tuple[EntityLink, ...]:
     stand-in, a mention nearby counts as rendered. Weak reference names
     (capitalised only by position) are never ``swapped`` or ``missing``.
 
+    A neighbour excuses a name only when it names it on the other side more often
+    than on the name's own side (``strict_neighbours``, for languages whose
+    capitals mark names); otherwise (capitals may mark any noun) any mention in a
+    neighbour excuses it.
+
     Returns:
         The links, in reference order (a name may have a second, misspelt, rendering).
     """
-    linker = _Linker(names)
+    linker = _Linker(names, strict_neighbours)
     linker.one_to_one()
     linker.partial()
     linker.mentions()
@@ -258,19 +265,37 @@ def link_segment(names: SegmentNames) -> tuple[EntityLink, ...]:
             links.append(link)
         elif fold(link.ref.text) in rendered:
             links.append(EntityLink(link.ref, None, "same", where="repeat"))
-        elif _rendered_nearby(link.ref, names):
+        elif _rendered_nearby(link.ref, names, strict_neighbours):
             links.append(EntityLink(link.ref, None, "same", where="neighbour"))
         else:
             links.append(link)
     return tuple(sorted(links, key=lambda link: link.ref.start))
 
 
-def _rendered_nearby(ref: Entity, names: SegmentNames) -> bool:
-    return any(compare_names(ref, hyp).acceptable for hyp in names.neighbour_hyp)
+def _rendered_nearby(ref: Entity, names: SegmentNames, strict: bool) -> bool:
+    return _shifted_across(ref, names.neighbour_hyp, names.neighbour_ref, name_is_ref=True,
+                           strict=strict)
 
 
-def _rendered_by_any(hyp: Entity, refs: Sequence[Entity]) -> bool:
-    return any(compare_names(ref, hyp).acceptable for ref in refs)
+def _shifted_across(
+    name: Entity, there: Sequence[Entity], own: Sequence[Entity], *, name_is_ref: bool,
+    strict: bool,
+) -> bool:
+    """True when a neighbour names ``name`` on the other side, so it may have moved there.
+
+    Strict: only when the neighbours name it there more often than on ``name``'s own
+    side (the name crossed a segment boundary). A neighbour that names it equally on
+    both sides renders it itself, so it does not excuse ``name`` here ("host Porto" for "host Braga" when Porto appears in the
+    next sentence of both texts is a substitution).
+    """
+    def same(entity: Entity) -> bool:
+        pair = (name, entity) if name_is_ref else (entity, name)
+        return compare_names(*pair).acceptable
+
+    other = sum(map(same, there))
+    if not strict:
+        return other > 0
+    return other > 0 and other > sum(map(same, own))
 
 
 def _stand_in_confidence(ref: Entity, hyp: Entity, names: SegmentNames, alone: bool) -> float:

@@ -22,6 +22,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from evalharness.checks.text.entities import Entity
 from evalharness.checks.text.lexicon import CONNECTORS, fold, function_words, tokenize
+from evalharness.checks.text.paraphrase import core, has_clitics, is_clitic_function_word
 from evalharness.lang.profiles import LanguageProfile
 from evalharness.lang.words import function_words_of, is_international, lemma, zipf
 
@@ -102,9 +103,16 @@ def is_target_content_word(folded: str, code: str) -> bool:
     function_words = function_words_of(code)
     if not function_words:
         return len(folded) >= GENERIC_MIN_LETTERS
-    return folded not in function_words
+    if folded in function_words:
+        return False
+    return not (has_clitics(code) and is_clitic_function_word(folded, code, function_words))
 
 
 def target_key(word: str, code: str) -> str:
-    """The folded lemma of ``word`` in ``code`` (its folded form without a lemmatiser)."""
+    """The folded lemma of ``word`` in ``code`` (its folded form without a lemmatiser).
+
+    In languages with clitic prefixes, the lemma of the word without them.
+    """
+    if has_clitics(code):
+        return fold(lemma(core(fold(word), code), code))
     return fold(lemma(word, code))

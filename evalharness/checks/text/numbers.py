@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evalharness.checks.text.dates_locale import local_dates
 from evalharness.checks.text.lexicon import MONTHS
 from evalharness.checks.text.numbers_locale import cjk_numbers
 
@@ -123,7 +124,7 @@ def _value_key(value: float) -> str:
 
 
 def extract_numbers(
-    text: str, decimal_sep: str = ".", cjk: bool = False
+    text: str, decimal_sep: str = ".", cjk: bool = False, language: str | None = None
 ) -> tuple[NumberMention, ...]:
     """All number mentions of ``text``, in order, without overlaps.
 
@@ -132,6 +133,8 @@ def extract_numbers(
         decimal_sep: The language's decimal separator: ``.`` (English: "10,000.5")
             or ``,`` (German, French, Russian...: "10.000,5", "10 000,5").
         cjk: Also read CJK numerals ("三千", "3万").
+        language: The text's language code, for its dates ("16. Mai 2023",
+            "16/05/2023"); ``None``: English.
     """
     taken = [False] * (len(text) + 1)
     found: list[NumberMention] = []
@@ -145,6 +148,8 @@ def extract_numbers(
 
     digits = _DIGIT_RE.search(text) is not None
     words = set(_LETTERS_RE.findall(text))
+    for mention in _local_dates(text, language) if digits else ():
+        add(mention)
     if not _MONTH_WORDS.isdisjoint(words):
         for mention in _dates(text, digits):
             add(mention)
@@ -190,6 +195,28 @@ def _dates(text: str, digits: bool = True) -> list[NumberMention]:
             mentions.append(NumberMention(name, match.start(), match.end(), "month",
                                           f"month:{MONTHS[name.lower()]}"))
     return mentions
+
+
+def _local_dates(text: str, language: str | None) -> list[NumberMention]:
+    """Dates in the language's own formats: a day-month part, and the year as a year."""
+    mentions = []
+    for date in local_dates(text, language):
+        part = text[date.start : date.end].rstrip(" .,/-")
+        end = date.start + len(part)
+        mentions.append(NumberMention(part, date.start, end, "date",
+                                      f"date:{date.month}-{date.day}"))
+        if date.year is not None:
+            mentions.append(NumberMention(text[date.year_start : date.year_end], date.year_start,
+                                          date.year_end, "year", _value_key(date.year),
+                                          float(date.year)))
+    return mentions
+
+
+def hour_key(mention: NumberMention) -> str:
+    """The key of a time on the hour as a bare number ("10:00" is "10"), else its key."""
+    if mention.kind == "time" and mention.text.endswith(":00"):
+        return _value_key(float(mention.text.split(":")[0]))
+    return mention.key
 
 
 def _times_and_codes(text: str) -> list[NumberMention]:

@@ -3,7 +3,8 @@ r"""Numbers written the way other languages write them.
 - CJK numerals: "三千", "一百二十", "3万", "1.5亿", "２０億" (full-width digits are
   digits to Python's ``\\d`` and ``float`` already);
 - number words in the languages of ``text2num`` (its rules ship in its wheel):
-  "zweitausend" == 2000, "vingt et un" == 21.
+  "zweitausend" == 2000, "vingt et un" == 21; Russian, Ukrainian and Hindi
+  through ``number-parser`` (rules in its wheel too): "двадцать пять" == 25.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _DIGIT_SCALE_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<scale>[十百千万萬�
 _NUMERAL_RUN_RE = re.compile(f"[{_NUMERALS}]{{2,}}")
 WORD_NUMBER_LANGUAGES = frozenset({"en", "fr", "es", "pt", "de", "nl", "da", "it"})
 """Languages whose number words ``text2num`` converts."""
+PARSER_LANGUAGES = frozenset({"ru", "uk", "hi"})
+"""Further languages whose number words ``number-parser`` converts ("двадцать пять" = 25)."""
 
 
 def cjk_numeral_value(numerals: str) -> float | None:
@@ -71,13 +74,18 @@ def cjk_numbers(text: str) -> list[tuple[int, int, float]]:
 def spelled_values(text: str, code: str) -> frozenset[float]:
     """Values of the number words in ``text`` (language ``code``), via text2num.
 
-    Empty for languages text2num does not cover.
+    Empty for languages neither text2num nor number-parser covers.
     """
-    if code not in WORD_NUMBER_LANGUAGES:
-        return frozenset()
-    from text_to_num import alpha2digit
+    if code in PARSER_LANGUAGES:
+        from number_parser import parse
 
-    converted = alpha2digit(text, code)
+        converted = str(parse(text, language=code))
+    elif code in WORD_NUMBER_LANGUAGES:
+        from text_to_num import alpha2digit
+
+        converted = alpha2digit(text, code)
+    else:
+        return frozenset()
     if converted == text:
         return frozenset()
     before = set(re.findall(r"\d+", text))

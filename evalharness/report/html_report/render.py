@@ -107,7 +107,8 @@ def render_html(report: Mapping[str, Any]) -> str:
             f"style-src {csp_hash(css)}; script-src {csp_hash(js)}; "
             "base-uri 'none'; form-action 'none'"
         ),
-        "data_json": embed_json(page_data(systems)),
+        "languages": page_languages(report),
+        "data_json": embed_json(page_data(systems, page_languages(report))),
     }
     return _environment().get_template("report.html.j2").render(context)
 
@@ -120,11 +121,34 @@ def write_html(report: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
 # --- embedded segment data -------------------------------------------------
 
 
-def page_data(systems: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def page_languages(report: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """``lang`` and ``dir`` of the source and target text, from the report's ``languages``.
+
+    A side whose language is unknown (an old report, no ``--src``) gets no
+    ``lang`` and ``dir="auto"``, so the browser takes the direction from the
+    text itself.
+    """
+    from evalharness.lang.profiles import RTL_LANGUAGES
+
+    languages = report.get("languages") or {}
+    out: dict[str, dict[str, str]] = {}
+    for side in ("source", "target"):
+        code = languages.get(side) if isinstance(languages, Mapping) else None
+        if isinstance(code, str) and code and code != "und":
+            out[side] = {"lang": code, "dir": "rtl" if code in RTL_LANGUAGES else "ltr"}
+        else:
+            out[side] = {"lang": "", "dir": "auto"}
+    return out
+
+
+def page_data(
+    systems: Sequence[Mapping[str, Any]], languages: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The compact data the page script renders (no sufficient statistics).
 
     Reference and source texts are stored once in ``texts`` and referenced by
     index, so several systems over the same reference do not repeat it.
+    ``langs`` gives the ``lang`` and ``dir`` of source and target text.
     """
     texts: dict[str, int] = {}
     categories: dict[str, int] = {}
@@ -142,7 +166,12 @@ def page_data(systems: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "segs": records,
             }
         )
-    return {"texts": list(texts), "categories": list(categories), "systems": out_systems}
+    return {
+        "texts": list(texts),
+        "categories": list(categories),
+        "systems": out_systems,
+        "langs": dict(languages or {}),
+    }
 
 
 def _segment_record(

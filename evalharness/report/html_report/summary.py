@@ -46,7 +46,8 @@ def _corpus_metrics(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
         extra = {
             k: v
             for k, v in entry.items()
-            if k not in {"score", "signature", "ci95", "status", "reason"} and v is not None
+            if k not in {"score", "signature", "ci95", "status", "reason", "warnings"}
+            and v is not None
         }
         rows.append({"name": name, "label": METRIC_LABELS.get(name, name), **entry, "extra": extra})
     return rows

@@ -22,6 +22,7 @@
   var TEXTS = DATA.texts;
   var CATS = DATA.categories;
   var SYSTEMS = DATA.systems;
+  var LANGS = DATA.langs || {};
   var caches = SYSTEMS.map(function () { return {}; });
   var state = { sys: -1, order: [], lo: 0, hi: 0, target: null };
   var tipCounter = 0;
@@ -35,6 +36,23 @@
     sysLabel: byId('segments-system'), dialog: byId('compare'), dialogBody: byId('compare-body'),
     dialogClose: byId('compare-close'), section: byId('segments')
   };
+
+  /* User text in the language of one side: its lang, and its direction (rtl for
+     Hebrew, Arabic, ...; "auto" when the language is unknown), so that word diffs
+     and highlights inside it read in the text's own direction. */
+  function inLanguage(node, side) {
+    var l = LANGS[side] || {};
+    if (l.lang) node.lang = l.lang;
+    node.dir = l.dir || 'auto';
+    return node;
+  }
+
+  /* "Label: text" where the text is the user's, isolated from the label's direction. */
+  function labelled(tag, cls, label, text, side) {
+    var node = el(tag, cls, label);
+    node.appendChild(inLanguage(el('bdi', null, text), side));
+    return node;
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -238,7 +256,7 @@
     tip.setAttribute('role', 'tooltip');
     cover.forEach(function (sp, i) {
       if (i) tip.appendChild(el('br'));
-      tip.appendChild(document.createTextNode(findingText(sp.err)));
+      tip.appendChild(el('bdi', null, findingText(sp.err)));
     });
     mark.setAttribute('aria-describedby', tip.id);
     return tip;
@@ -256,6 +274,7 @@
       p.classList.add('empty');
       p.textContent = title === 'Reference' ? '(no reference text: hypothesis only)' : '(no hypothesis text: reference only)';
     } else {
+      inLanguage(p, 'target');
       renderText(p, text, changed, spans, diffTag);
     }
     col.appendChild(p);
@@ -282,11 +301,20 @@
       li.appendChild(el('span', 'badge sev-' + SEV[err[E.sev]], SEV[err[E.sev]]));
       li.appendChild(document.createTextNode(' '));
       li.appendChild(el('span', 'cat', CATS[err[E.cat]] + (err[E.check] ? ' (' + err[E.check] + ')' : '') + ': '));
-      li.appendChild(document.createTextNode(err[E.msg]));
+      li.appendChild(el('bdi', null, err[E.msg]));
       var unplaced = [];
-      if (err[E.hypSpan]) unplaced.push('hypothesis \u201c' + err[E.hypSpan] + '\u201d');
-      if (err[E.refSpan]) unplaced.push('reference \u201c' + err[E.refSpan] + '\u201d');
-      if (unplaced.length) li.appendChild(el('span', 'hint', ' (' + unplaced.join('; ') + ')'));
+      if (err[E.hypSpan]) unplaced.push(['hypothesis', err[E.hypSpan]]);
+      if (err[E.refSpan]) unplaced.push(['reference', err[E.refSpan]]);
+      if (unplaced.length) {
+        var hint = el('span', 'hint', ' (');
+        unplaced.forEach(function (u, i) {
+          hint.appendChild(document.createTextNode((i ? '; ' : '') + u[0] + ' \u201c'));
+          hint.appendChild(inLanguage(el('bdi', null, u[1]), 'target'));
+          hint.appendChild(document.createTextNode('\u201d'));
+        });
+        hint.appendChild(document.createTextNode(')'));
+        li.appendChild(hint);
+      }
       ul.appendChild(li);
     });
     return ul;
@@ -303,7 +331,7 @@
     }
     cols.appendChild(textBlock('Hypothesis', hyp, diff && diff.hyp, spansOf(errs, E.hs, E.he, hyp.length), 'ins'));
     parent.appendChild(cols);
-    if (!hypOnly && hasSource(seg)) parent.appendChild(el('p', 'src', 'Source: ' + TEXTS[seg[F.src]]));
+    if (!hypOnly && hasSource(seg)) parent.appendChild(labelled('p', 'src', 'Source: ', TEXTS[seg[F.src]], 'source'));
     if (errs.length) parent.appendChild(findingList(errs));
   }
 
@@ -422,13 +450,8 @@
     document.querySelectorAll('section.panel').forEach(function (panel) {
       panel.hidden = panel.id !== 'panel-' + k;
     });
-    // The name is user text: isolate it (<bdi>) so bidi controls cannot leak.
-    ui.sysLabel.textContent = '';
-    if (SYSTEMS.length > 1) {
-      var bdi = document.createElement('bdi');
-      bdi.textContent = SYSTEMS[k].name;
-      ui.sysLabel.append(': ', bdi);
-    }
+    ui.sysLabel.textContent = SYSTEMS.length > 1 ? ': ' : '';
+    if (SYSTEMS.length > 1) ui.sysLabel.appendChild(el('bdi', null, SYSTEMS[k].name));
     fillSortOptions(SYSTEMS[k]);
     refresh();
   }
@@ -505,11 +528,14 @@
     var body = ui.dialogBody;
     body.textContent = '';
     body.appendChild(el('h3', null, 'Reference (segment ' + seg[F.id] + ')'));
-    body.appendChild(el('p', 'text', TEXTS[seg[F.ref]] || '(no reference text)'));
-    if (hasSource(seg)) body.appendChild(el('p', 'src', 'Source: ' + TEXTS[seg[F.src]]));
+    var refText = TEXTS[seg[F.ref]];
+    body.appendChild(refText ? inLanguage(el('p', 'text', refText), 'target') : el('p', 'text', '(no reference text)'));
+    if (hasSource(seg)) body.appendChild(labelled('p', 'src', 'Source: ', TEXTS[seg[F.src]], 'source'));
     SYSTEMS.forEach(function (sys, k) {
       var block = el('section', 'cmp-sys');
-      block.appendChild(el('h3', null, sys.name + (k === state.sys ? ' (current)' : '')));
+      var head = block.appendChild(el('h3'));
+      head.appendChild(el('bdi', null, sys.name));
+      if (k === state.sys) head.appendChild(document.createTextNode(' (current)'));
       var j = matchSegment(k, seg);
       if (j < 0) {
         block.appendChild(el('p', 'hint', 'No segment of this system has the same reference text.'));
@@ -517,7 +543,8 @@
         var other = sys.segs[j];
         block.appendChild(scoreList(sys, other));
         segmentBody(block, other, other[F.errs], other[F.ref] === seg[F.ref]);
-        var link = el('a', null, 'Open segment ' + other[F.id] + ' of ' + sys.name);
+        var link = el('a', null, 'Open segment ' + other[F.id] + ' of ');
+        link.appendChild(el('bdi', null, sys.name));
         link.href = '#sys-' + k + '-seg-' + other[F.id];
         block.appendChild(link);
       }
