@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
-WMT = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full"
+DATA = Path(os.environ.get("EVALHARNESS_DATA", REPO.parent / "shared" / "data"))
+WMT_SUBDIR = Path("metric_vectors") / "wmt23_zhen_generaltest_full"
+WMT = DATA / WMT_SUBDIR
 OUT = REPO / "bench" / "out"
 BIN = Path(sys.executable).parent
 
@@ -32,6 +33,7 @@ class Measurement:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_seconds: float = 0.0
 
 
 def run_measured(label: str, argv: list[str], stdout_path: Path | None = None) -> Measurement:
@@ -56,7 +58,8 @@ def run_measured(label: str, argv: list[str], stdout_path: Path | None = None) -
         err = b"".join(err_chunks).decode(errors="replace")
         print(f"{label} failed with exit {code}: {err[-2000:]}", file=sys.stderr)
     peak_mb = max(usage.ru_maxrss / 1024, sampler.peak_kb / 1024)
-    return Measurement(label, seconds, peak_mb, code)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(label, seconds, peak_mb, code, cpu)
 
 
 class _TreeSampler(threading.Thread):
@@ -102,6 +105,20 @@ def _tree_rss_kb(root: int) -> int:
                 tree.add(pid)
                 grew = True
     return sum(rss.get(pid, 0) for pid in tree)
+
+
+def median_of(runs: list[Measurement]) -> Measurement:
+    """The run with the median wall time (the first failure, if any run failed)."""
+    failed = [m for m in runs if m.returncode]
+    if failed:
+        return failed[0]
+    return sorted(runs, key=lambda m: m.seconds)[len(runs) // 2]
+
+
+def load_average() -> str:
+    """The 1-minute load average and the usable cores, e.g. ``load 3.2 on 2 cores``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"load {os.getloadavg()[0]:.1f} on {cores} cores"
 
 
 def repeat_lines(src: Path, dst: Path, n: int) -> Path:

@@ -26,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCHMARKS = [
+    ("startup.py", "small jobs (one line, TER on 1,000 lines) vs the sacrebleu CLI, whole processes"),
     ("lexical.py", "100k-segment evaluate vs the sacrebleu CLI"),
     ("ter.py", "compiled TER vs sacrebleu's TER"),
     ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),

@@ -11,10 +11,10 @@ band's edge, the band is re-centred on that path and widened around those rows
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from evalharness.align.dp import _MOVES
 from evalharness.align.kernels import ORDER, _Features
+from evalharness.lazyjit import lazy_njit
 
 _MAX_REPEAT = 8  # an anchor n-gram may occur in this many sentences per side
 _MAX_ANCHOR_POINTS = 2_000_000  # sample anchor n-grams beyond this many candidate pairs
@@ -69,7 +69,7 @@ def _top_order_occurrences(f: _Features) -> tuple[np.ndarray, np.ndarray]:
     return keys[order], sent[order]
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _top_order_keys(keys, indptr):  # type: ignore[no-untyped-def,unused-ignore]
     size = 0
     for k in keys:
@@ -86,7 +86,7 @@ def _top_order_keys(keys, indptr):  # type: ignore[no-untyped-def,unused-ignore]
     return out_k, out_s
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _anchor_points(rk, rs, hk, hs, max_repeat, max_points, stride):  # type: ignore[no-untyped-def,unused-ignore]
     # Both key arrays sorted. Every (reference, hypothesis) sentence pair that
     # shares a key occurring at most max_repeat times on each side, as
@@ -122,7 +122,7 @@ def _anchor_points(rk, rs, hk, hs, max_repeat, max_points, stride):  # type: ign
     return out[:size]
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _longest_chain(ys):  # type: ignore[no-untyped-def,unused-ignore]
     # Indices of a longest non-decreasing subsequence of ys (patience sorting).
     tails = np.empty(len(ys), dtype=np.int64)

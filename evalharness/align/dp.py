@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from evalharness.align.kernels import ORDER, _f1, _Features, _group_overlap
+from evalharness.lazyjit import lazy_njit
 
 # Move codes: index -> (reference sentences, hypothesis sentences). 1-1 comes
 # first so that ties go to the plainest alignment.
@@ -31,7 +31,7 @@ def _kernel_args(f: _Features) -> tuple[np.ndarray, ...]:
     return f.keys, f.counts, f.indptr, f.totals, f.lengths
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _length_cost(len_r, len_h, ratio, variance):  # type: ignore[no-untyped-def,unused-ignore]
     mean = (ratio * len_r + len_h) / 2.0
     if mean <= 0.0:
@@ -41,12 +41,12 @@ def _length_cost(len_r, len_h, ratio, variance):  # type: ignore[no-untyped-def,
     return -math.log(max(tail, 1e-12))
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _in_band(i, j, lo, hi):  # type: ignore[no-untyped-def,unused-ignore]
     return 1 <= i < len(lo) and j >= 1 and lo[i] <= j <= hi[i]
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _scratch(rp, hp):  # type: ignore[no-untyped-def,unused-ignore]
     # Work arrays of the DP: merge buffers for the longest sentence pair, then
     # the overlap bound, the exact overlap and the reference/hypothesis totals.
@@ -65,7 +65,7 @@ def _scratch(rp, hp):  # type: ignore[no-untyped-def,unused-ignore]
     )
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _banded_dp(fr, fh, r_chance, h_chance, r_rm, h_rm, lo, hi, off, ov, params):  # type: ignore[no-untyped-def,unused-ignore]
     # Best move into every cell of the band (0: unreachable). Kept in one piece:
     # splitting the per-move scoring into helper kernels made it 2-3x slower.

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+from evalharness.lazyjit import INTERPRETED_MAX_CHARS, interpreted_kernels, lazy_njit
 
 ORDER = 6
 """Character n-gram orders 1..ORDER, as in chrF."""
@@ -40,7 +41,7 @@ def _features(texts: Sequence[str]) -> _Features:
     return _Features(keys, counts, indptr, totals, lengths.astype(np.float64))
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _extract_ngrams(cps, offsets, order):  # type: ignore[no-untyped-def,unused-ignore]
     n_texts = len(offsets) - 1
     bound = 0
@@ -79,7 +80,7 @@ def _extract_ngrams(cps, offsets, order):  # type: ignore[no-untyped-def,unused-
     return keys[:out].copy(), counts[:out].copy(), indptr, totals
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _add_overlap(ka, ca, a0, a1, kb, cb, b0, b1, out):  # type: ignore[no-untyped-def,unused-ignore]
     # Branch-light merge of two sorted key runs: both indices advance on a match.
     i, j = a0, b0
@@ -91,7 +92,7 @@ def _add_overlap(ka, ca, a0, a1, kb, cb, b0, b1, out):  # type: ignore[no-untype
         j += y <= x
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _f1(overlap, tot_a, tot_b):  # type: ignore[no-untyped-def,unused-ignore]
     # chrF's effective-order average of precision and recall, then F1.
     prec, rec, eff = 0.0, 0.0, 0
@@ -108,7 +109,7 @@ def _f1(overlap, tot_a, tot_b):  # type: ignore[no-untyped-def,unused-ignore]
     return 2.0 * prec * rec / (prec + rec)
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _pair_similarities(ka, ca, pa, ta, kb, cb, pb, tb, ia, ib):  # type: ignore[no-untyped-def,unused-ignore]
     sims = np.zeros(len(ia), dtype=np.float64)
     ov = np.zeros(ta.shape[1], dtype=np.int64)
@@ -120,16 +121,28 @@ def _pair_similarities(ka, ca, pa, ta, kb, cb, pb, tb, ia, ib):  # type: ignore[
     return sims
 
 
+def is_small(*sides: Sequence[str]) -> bool:
+    """Whether texts are few and short enough for interpreted kernels (see :mod:`evalharness.lazyjit`)."""
+    total = 0
+    for texts in sides:
+        for text in texts:
+            total += len(text)
+            if total > INTERPRETED_MAX_CHARS:
+                return False
+    return True
+
+
 def _similarities(a_texts: Sequence[str], b_texts: Sequence[str]) -> np.ndarray:
-    fa, fb = _features(a_texts), _features(b_texts)
-    idx = np.arange(len(a_texts), dtype=np.int64)
-    return _pair_similarities(
-        fa.keys, fa.counts, fa.indptr, fa.totals, fb.keys, fb.counts, fb.indptr, fb.totals,
-        idx, idx,
-    )  # fmt: skip
+    with interpreted_kernels(is_small(a_texts, b_texts)):
+        fa, fb = _features(a_texts), _features(b_texts)
+        idx = np.arange(len(a_texts), dtype=np.int64)
+        return _pair_similarities(
+            fa.keys, fa.counts, fa.indptr, fa.totals, fb.keys, fb.counts, fb.indptr, fb.totals,
+            idx, idx,
+        )  # fmt: skip
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _band_overlaps(rk, rc, rp, hk, hc, hp, lo, hi, off, old_lo, old_hi, old_off, old_ov):  # type: ignore[no-untyped-def,unused-ignore]
     # Per-order n-gram overlap of every sentence pair in the band: cell (i, j)
     # pairs reference sentence i-1 with hypothesis sentence j-1. The reference
@@ -183,7 +196,7 @@ def _band_overlaps(rk, rc, rp, hk, hc, hp, lo, hi, off, old_lo, old_hi, old_off,
     return ov
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _chance_similarity(ov, off, lo, hi, rt, ht):  # type: ignore[no-untyped-def,unused-ignore]
     # Mean similarity of each sentence to the other side's sentences in its band,
     # leaving out the best one: how much a sentence matches by chance.
@@ -200,7 +213,7 @@ def _chance_similarity(ov, off, lo, hi, rt, ht):  # type: ignore[no-untyped-def,
     return _mean_but_best(stats_r), _mean_but_best(stats_h)
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _mean_but_best(stats):  # type: ignore[no-untyped-def,unused-ignore]
     out = np.zeros(len(stats))
     for k in range(len(stats)):
@@ -209,7 +222,7 @@ def _mean_but_best(stats):  # type: ignore[no-untyped-def,unused-ignore]
     return out
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _merge_run(k1, c1, a0, a1, b0, b1, out_k, out_c):  # type: ignore[no-untyped-def,unused-ignore]
     # Merge two sorted runs of one feature table, adding the counts of equal keys.
     i, j, n = a0, b0, 0
@@ -228,7 +241,7 @@ def _merge_run(k1, c1, a0, a1, b0, b1, out_k, out_c):  # type: ignore[no-untyped
     return n
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _group_overlap(rk, rc, rp, i, di, hk, hc, hp, j, dj, buf_k, buf_c, out):  # type: ignore[no-untyped-def,unused-ignore]
     # Exact overlap of the di reference sentences ending before i with the dj
     # hypothesis sentences ending before j (counts of a group are summed).

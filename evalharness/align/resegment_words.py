@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+from evalharness.lazyjit import lazy_njit
 
 MAX_CELLS = 60_000_000
 """Largest (reference tokens x hypothesis tokens) grid searched in full; larger
@@ -104,7 +105,7 @@ def _side_tokens(words: Sequence[tuple[str, int]]) -> _Tokens:
     )
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _popcount(x):  # type: ignore[no-untyped-def,unused-ignore]
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
@@ -112,7 +113,7 @@ def _popcount(x):  # type: ignore[no-untyped-def,unused-ignore]
     return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _token_info(ids, indptr, punct):  # type: ignore[no-untyped-def,unused-ignore]
     # One row per token: character-id masks (ids 0-63, 64-127), set size,
     # punctuation flag, "wide" flag (a character beyond the 128 most frequent),
@@ -135,7 +136,7 @@ def _token_info(ids, indptr, punct):  # type: ignore[no-untyped-def,unused-ignor
     return info
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _similarity(rc, r_info, a, hc, h_info, b):  # type: ignore[no-untyped-def,unused-ignore]
     # Jaccard index of the character sets of reference token a and hypothesis
     # token b; -inf when one is punctuation and the other is not.
@@ -154,7 +155,7 @@ def _similarity(rc, r_info, a, hc, h_info, b):  # type: ignore[no-untyped-def,un
     return float(inter) / float(union) if union else 0.0
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _align_tokens(rc, r_info, hc, h_info, lo, hi):  # type: ignore[no-untyped-def,unused-ignore]
     # Row i (reference tokens consumed) spans hypothesis positions lo[i]..hi[i].
     # Returns the reference token matched by each hypothesis token (-1: none)
@@ -195,7 +196,7 @@ def _align_tokens(rc, r_info, hc, h_info, lo, hi):  # type: ignore[no-untyped-de
     return _trace_tokens(back, off, lo, hi, n, m)
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _trace_tokens(back, off, lo, hi, n, m):  # type: ignore[no-untyped-def,unused-ignore]
     # Backtrack of _align_tokens: back holds the move into each cell (1 match,
     # 2 reference gap, 3 hypothesis gap); outside the band a reference gap.
@@ -216,7 +217,7 @@ def _trace_tokens(back, off, lo, hi, n, m):  # type: ignore[no-untyped-def,unuse
     return matched, row
 
 
-@njit(cache=True)
+@lazy_njit(cache=True)
 def _assign_gaps(matched, row, rc, r_info, hc, h_info):  # type: ignore[no-untyped-def,unused-ignore]
     # Reference token of every hypothesis token: its match; for a run of
     # unmatched tokens between reference tokens i-1 and i on the path, whichever

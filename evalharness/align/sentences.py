@@ -42,8 +42,10 @@ from evalharness.align.kernels import (
     _features,
     _pair_similarities,
     _similarities,
+    is_small,
 )
 from evalharness.errors import InputError, UsageError
+from evalharness.lazyjit import interpreted_kernels
 from evalharness.records import AlignedSegment, Sentence
 
 __all__ = [
@@ -162,10 +164,13 @@ def align_sentences(
     if band is not None and band < 1:
         raise UsageError(f"alignment band must be at least 1, got {band}")
     params = params or AlignParams()
-    fr, fh = _features([s.text for s in ref]), _features([s.text for s in hyp])
-    path, r_chance, h_chance = _best_path(ref, hyp, fr, fh, band or _DEFAULT_BAND, params)
-    path = _split_crossing_free(path, fr, fh, r_chance, h_chance, params)
-    return _segments(ref, hyp, path, fr, fh)
+    ref_texts, hyp_texts = [s.text for s in ref], [s.text for s in hyp]
+    # A few short sentences: the kernels run interpreted, sparing numba's start-up.
+    with interpreted_kernels(is_small(ref_texts, hyp_texts)):
+        fr, fh = _features(ref_texts), _features(hyp_texts)
+        path, r_chance, h_chance = _best_path(ref, hyp, fr, fh, band or _DEFAULT_BAND, params)
+        path = _split_crossing_free(path, fr, fh, r_chance, h_chance, params)
+        return _segments(ref, hyp, path, fr, fh)
 
 
 def _best_path(

@@ -26,13 +26,16 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-
-from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
+from typing import TYPE_CHECKING
 
 from evalharness.inputs.clean import MARKUP, data_lines, strip_inline_markup
+from evalharness.inputs.nltk_parts import nltk_parts
 from evalharness.inputs.sentence_rules import SCRIPT_STOP, SentenceRules, sentence_rules
 from evalharness.lang.profiles import LanguageProfile
 from evalharness.records import CleanedDocument, Sentence
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 #: Longest learned abbreviation (letters, without internal periods) that is kept.
 MAX_LEARNED_ABBREVIATION = 5
@@ -91,7 +94,8 @@ def build_tokenizer(training_text: str, language: str | None = None) -> PunktSen
     ``"end. and"`` cannot turn a common word into an abbreviation.
     """
     shipped = shipped_abbreviations().all | sentence_rules(language).abbreviations
-    trainer = PunktTrainer()
+    parts = nltk_parts()
+    trainer = parts.punkt_trainer()
     # Seeding the trainer lets its first pass treat "Prof." as an abbreviation,
     # which keeps the capitalisation statistics of the next word correct.
     trainer.get_params().abbrev_types.update(shipped)
@@ -105,7 +109,8 @@ def build_tokenizer(training_text: str, language: str | None = None) -> PunktSen
     learned = {a for a in candidates if _keep_learned(a, bare)}
     params.abbrev_types = set(shipped) | learned
     params.sent_starters.update(data_lines("sentence_starters.txt"))
-    return PunktSentenceTokenizer(params)
+    tokenizer: PunktSentenceTokenizer = parts.punkt_tokenizer(params)
+    return tokenizer
 
 
 def _keep_learned(abbreviation: str, bare_words: frozenset[str]) -> bool:

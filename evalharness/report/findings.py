@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from evalharness.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FINDING_COLUMNS = (
     "system",
@@ -59,6 +60,8 @@ def findings_frame(report: Mapping[str, Any]) -> pd.DataFrame:
     Offsets are nullable integers; a finding without a span on one side has
     empty offsets there.
     """
+    import pandas as pd  # only the CSV needs it: ~1 s of import for every run otherwise
+
     frame = pd.DataFrame(list(_rows(report)), columns=list(FINDING_COLUMNS))
     for column in ("segment", "hyp_start", "hyp_end", "ref_start", "ref_end"):
         frame[column] = frame[column].astype("Int64")

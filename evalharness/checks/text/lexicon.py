@@ -12,7 +12,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
-from nltk.stem.snowball import SnowballStemmer
+from evalharness.inputs.nltk_parts import nltk_parts
 
 CONNECTORS = frozenset(
     ["of", "for", "and", "the", "de", "da", "del", "della", "di", "do", "dos", "das", "du", "des", "la", "le", "el", "al", "bin", "ibn", "van", "von", "der", "den", "y", "et"]
@@ -24,7 +24,7 @@ WORD_RE = re.compile(_WORD)
 _END_CHARS = frozenset(".!?:;")
 _SENTENCE_END_RE = re.compile(r"[.!?:;]['\"”’)\]]*\s+$")
 
-_STEMMER = SnowballStemmer("english")
+_STEMMER = nltk_parts().snowball_stemmer("english")
 
 
 class Token:

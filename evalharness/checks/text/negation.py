@@ -169,10 +169,11 @@ def _lexicon(language: str) -> _Lexicon:
 
 @cache
 def _stemmer(language: str) -> SnowballStemmer | None:
-    from nltk.stem.snowball import SnowballStemmer
+    from evalharness.inputs.nltk_parts import nltk_parts  # Snowball without all of NLTK and SciPy
 
     name = _STEMMERS.get(language)
-    return SnowballStemmer(name) if name else None
+    stemmer: SnowballStemmer | None = nltk_parts().snowball_stemmer(name) if name else None
+    return stemmer
 
 
 @lru_cache(maxsize=1 << 16)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -41,7 +42,6 @@ from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
 from evalharness.metrics.lexical import multiref
 from evalharness.metrics.lexical import scores as lexical_scores
-from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.records import MetricResult
 
@@ -74,6 +74,10 @@ class LexicalMetric:
 
     name = "lexical"
     higher_is_better = True
+    #: Up to this many segments sacrebleu's own extraction is used, unless numba
+    #: is loaded already: importing numba and loading the kernels' machine code
+    #: (0.5 s or more) would cost more than it saves. The rows are the same.
+    small_input_segments = 1000
 
     def __init__(self, n_bootstrap: int = 1000, seed: int | None = DEFAULT_SEED,
                  n_jobs: int | None = None, **params: Any) -> None:
@@ -126,7 +130,8 @@ class LexicalMetric:
         """Sufficient statistics, one row per segment, in sacrebleu's column layout."""
         hyps = list(hyps)
         streams = [list(s) for s in ref_streams]
-        if self._compiled(streams):
+        small = len(hyps) <= self.small_input_segments and "numba" not in sys.modules
+        if self._compiled(streams) and not small:
             self._warn_tokenized(hyps)
             return _chunked_rows(len(hyps), self._width(), self._stats_dtype,
                                  lambda a, b: self._chunk_job(hyps[a:b], [s[a:b] for s in streams]),
@@ -201,6 +206,8 @@ class BleuMetric(LexicalMetric):
         return metric
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import pair_counts, token_ids
+
         prep = self.sacrebleu_metric._preprocess_segment
         if len(ref_streams) > 1:
             return multiref.bleu_rows_job(prep, hyps, ref_streams, self.settings.max_ngram_order)
@@ -244,6 +251,8 @@ class ChrfMetric(LexicalMetric):
         return metric
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
+
         metric = cast(CHRF, self.sacrebleu_metric)
         if len(ref_streams) > 1:
             return multiref.chrf_rows_job(metric, self.settings, hyps, ref_streams)
@@ -289,6 +298,8 @@ class TerMetric(LexicalMetric):
     name = "ter"
     higher_is_better = False
     _stats_dtype = np.float64
+    # sacrebleu's search takes ~20 ms a segment: a few segments only.
+    small_input_segments = 16
 
     def __init__(self, engine: str = "numba", **kwargs: Any) -> None:
         if engine not in ("numba", "sacrebleu"):
@@ -307,6 +318,7 @@ class TerMetric(LexicalMetric):
         return self.engine == "numba"
 
     def _chunk_job(self, hyps: list[str], ref_streams: list[list[str | None]]) -> ChunkJob:
+        from evalharness.metrics.lexical.ngram_kernels import token_ids
         from evalharness.metrics.lexical.ter_kernels import word_list_edits
 
         # sacrebleu's own reference cache: it tokenises each reference twice.
