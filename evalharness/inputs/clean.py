@@ -9,8 +9,8 @@ sentence is only ever removed by the anchored address and credit patterns, and
 a glued credit takes away the credit alone, never the sentence after it.
 
 The word lists and address patterns live in ``evalharness/data``
-(``credits.txt``, ``boilerplate.txt``, ``boilerplate_patterns.txt``,
-``bylines.txt``, ``addresses.txt``).
+(``boilerplate.txt``, ``boilerplate_patterns.txt``, ``bylines.txt``,
+``addresses.txt``); credits are :mod:`evalharness.inputs.credits`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from evalharness.inputs.credits import (
+    NAME_PARTICLES,
+    SENTENCE_END,
+    is_credit_line,
+    split_glued_credits,
+)
+from evalharness.inputs.wordlists import compiled_patterns, data_lines
 from evalharness.records import Block, CleanedDocument, Document
 
 BOILERPLATE = "boilerplate"
@@ -33,7 +39,6 @@ MARKUP = "markup"
 #: How many lines (not removed by other rules) at the top may hold a byline.
 BYLINE_WINDOW = 6
 
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _MARKUP_LINE = re.compile(
     r"""^(?:
         (?:\[?!\[[^\]]*\]\([^)]*\)(?:\]\([^)]*\))?\s*)+   # image(s), maybe linked
@@ -48,21 +53,13 @@ _MARKUP_LINE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_CAPTION_LABEL = re.compile(r"^(?:(?:Image|Photo|Video|Media)\s+caption|Caption)\s*[,:]\s*")
 _NAV_SEPARATORS = re.compile(r"\s*[|•·]\s*")
 _NAV_STRIP = " \t-–—*•·|>›»→:#"
-_LABELLED_CREDIT = re.compile(
-    r"^(?:(?:Image|Photo|Picture|Video|Photograph|Illustration)"
-    r"(?:\s+(?:source|credit|courtesy))?|Credit|Photo credit|Courtesy|Source)\s*[:,]\s*"
-    r"[^\s.!?][^.!?]{0,80}$"
-)
 _HAS_WORD = re.compile(r"\w")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _TITLE_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
-_SHORT_STARTS = frozenset({"He", "It", "In", "On", "At", "As", "An", "We", "If", "By", "So", "To"})
 _NAME_CONNECTORS = frozenset({"and", "&", ","})
 _TAIL_MARKS = frozenset({",", "-", "–", "—", "|", "&"})
-_NAME_PARTICLES = frozenset({"de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le"})
 _INLINE_MARKUP = (
     (re.compile(r"^\s{0,3}#{1,6}\s+"), ""),
     (re.compile(r"\s+#+\s*$"), ""),
@@ -122,7 +119,7 @@ def clean_document(doc: Document) -> CleanedDocument:
         if reason is not None:
             pieces.append(_Piece(line.start, line.end, reason, index))
             continue
-        for start, end, credit in _split_glued_credits(line.text):
+        for start, end, credit in split_glued_credits(line.text):
             removed = CREDIT if credit else None
             pieces.append(_Piece(line.start + start, line.start + end, removed, index))
     blocks = _merge_pieces(doc.text, lines, pieces, markdown)
@@ -143,7 +140,7 @@ def is_sentence_like(text: str) -> bool:
     """True when a line reads as prose: long, or several words ending in sentence punctuation."""
     # CJK text has no spaces: count two ideographs or kana as one word.
     words = len(text.split()) + len(_CJK.findall(text)) // 2
-    return words >= 12 or (words >= 4 and _SENTENCE_END.search(text) is not None)
+    return words >= 12 or (words >= 4 and SENTENCE_END.search(text) is not None)
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -167,15 +164,15 @@ def _line_reason(text: str) -> str | None:
         return MARKUP
     if _is_navigation(text):
         return BOILERPLATE
-    if _is_credit_line(text):
+    if is_credit_line(text):
         return CREDIT
-    if any(p.match(text) for p in _patterns("addresses.txt")):
+    if any(p.match(text) for p in compiled_patterns("addresses.txt")):
         return ADDRESS
     return None
 
 
 def _is_navigation(text: str) -> bool:
-    if any(p.match(text) for p in _patterns("boilerplate_patterns.txt")):
+    if any(p.match(text) for p in compiled_patterns("boilerplate_patterns.txt")):
         return True
     phrases = data_lines("boilerplate.txt")
     if len(text.split()) > 20 or is_sentence_like(text) and ":" not in text:
@@ -190,12 +187,6 @@ def _is_navigation(text: str) -> bool:
 
 def _normal(text: str) -> str:
     return " ".join(text.strip(_NAV_STRIP).casefold().split())
-
-
-def _is_credit_line(text: str) -> bool:
-    if _standalone_credit_pattern().match(text):
-        return True
-    return len(text.split()) <= 12 and _LABELLED_CREDIT.match(text) is not None
 
 
 def _mark_bylines(lines: Sequence[_Line], reasons: list[str | None]) -> None:
@@ -218,7 +209,7 @@ def is_byline(text: str) -> bool:
     world"`` (outlet glued on), ``"Senior correspondent"``.
     """
     words = text.replace(",", " , ").split()
-    if not words or len(words) > 12 or is_sentence_like(text) or _SENTENCE_END.search(text):
+    if not words or len(words) > 12 or is_sentence_like(text) or SENTENCE_END.search(text):
         return False
     if words[0] == "By" and len(words) > 2 and all(_TITLE_WORD.match(w) for w in words[1:3]):
         return True
@@ -254,7 +245,7 @@ def _is_acronym(word: str) -> bool:
 
 
 def _is_name(words: Sequence[str]) -> bool:
-    capitalised = [w for w in words if w not in _NAME_PARTICLES | _NAME_CONNECTORS]
+    capitalised = [w for w in words if w not in NAME_PARTICLES | _NAME_CONNECTORS]
     return 2 <= len(capitalised) <= 6 and all(
         _TITLE_WORD.match(w) and not w.isupper() for w in capitalised
     )
@@ -280,76 +271,6 @@ def _mark_repeated(lines: Sequence[_Line], reasons: list[str | None]) -> None:
         before = i > 0 and pairs[keys[i - 1], keys[i]] > 1
         if eligible[i] and (after or before):
             reasons[i] = BOILERPLATE
-
-
-def _split_glued_credits(text: str) -> list[tuple[int, int, bool]]:
-    """Cut credits glued to the start of a sentence, and caption labels, out of a line.
-
-    Returns ``(start, end, is_credit)`` pieces covering the line, offsets
-    relative to it. A credit counts as glued when it starts the line or follows
-    sentence-final punctuation, and the next sentence begins right after it with
-    no space ("Getty ImagesThe president ..."), or, for a credit with a slash
-    ("AFP/Getty Images", "Reuters/Jane Doe"), after a space with a sentence opener
-    ("The", "He", ...). A leading "Image caption," label is residue too; the
-    caption after it is kept.
-    """
-    pieces: list[tuple[int, int, bool]] = []
-    pos = 0
-    label = _CAPTION_LABEL.match(text)
-    if label and label.end() < len(text):
-        pieces.append((0, len(label.group(0).rstrip()), True))
-        pos = label.end()
-    for start, end in _glued_credit_spans(text):
-        if start < pos:
-            continue
-        if start > pos:
-            pieces.append((pos, pos + len(text[pos:start].rstrip()), False))
-        pieces.append((start, end, True))
-        pos = end + len(text[end:]) - len(text[end:].lstrip())
-    if pos < len(text):
-        pieces.append((pos, len(text), False))
-    return [p for p in pieces if text[p[0] : p[1]].strip()]
-
-
-def _glued_credit_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of glued credits in a line: known credit names, and wire credits.
-
-    A wire credit is an agency (a known credit name or any capitalised word), a
-    slash and a person's name of two or three capitalised words, before a sentence
-    that starts glued to the name ("Reuters/Jane DoeThe minister ...") or after a
-    space with a sentence opener ("AP/John Smith The ...").
-    """
-    spans = [
-        (m.start(), m.end()) for m in _wire_credit_pattern().finditer(text)
-        if _follows_sentence_end(text, m.start())
-    ]
-    spans += [
-        (m.start(), m.end()) for m in _glued_credit_pattern().finditer(text)
-        if _credit_is_glued(text, m.start(), m.end(), m.group(0))
-    ]
-    spans.sort(key=lambda span: (span[0], -span[1]))
-    return spans
-
-
-def _follows_sentence_end(text: str, start: int) -> bool:
-    before = text[:start].rstrip()
-    return not before or _SENTENCE_END.search(before) is not None
-
-
-def _credit_is_glued(text: str, start: int, end: int, credit: str) -> bool:
-    if not _follows_sentence_end(text, start):
-        return False
-    rest = text[end:]
-    if "/" in credit and _spaced_opener().match(rest):
-        return True
-    if credit[-1].islower():
-        return re.match(r"[A-Z0-9“\"‘(]", rest) is not None
-    # An acronym credit ("AFP") glued to "APIs" must not be cut: the word after
-    # it must be a real sentence start, three letters or a short function word.
-    word = re.match(r"[A-Z][a-z]+", rest)
-    if word is None:
-        return False
-    return len(word.group(0)) >= 3 or word.group(0) in _SHORT_STARTS
 
 
 def _merge_pieces(
@@ -393,64 +314,8 @@ def _block(text: str, start: int, end: int, removed: str | None, markdown: bool)
 
 
 @cache
-def data_lines(name: str) -> tuple[str, ...]:
-    """Non-blank, non-comment lines of a file shipped in ``evalharness/data``."""
-    raw = resources.files("evalharness").joinpath("data", name).read_text(encoding="utf-8")
-    return tuple(
-        line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-@cache
 def _byline_vocabulary() -> dict[str, str]:
     pairs = (line.split() for line in data_lines("bylines.txt"))
     return {word: kind for word, kind in pairs}
 
 
-@cache
-def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """The regular expressions of a shipped pattern file, compiled."""
-    return tuple(re.compile(line) for line in data_lines(name))
-
-
-@cache
-def _credit_unit() -> str:
-    names = sorted(data_lines("credits.txt"), key=len, reverse=True)
-    return "(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")"
-
-
-@cache
-def _glued_credit_pattern() -> re.Pattern[str]:
-    unit = _credit_unit()
-    return re.compile(rf"(?<![\w-]){unit}(?:\s*(?:/|via|and|&)\s*{unit})*")
-
-
-@cache
-def _opener_words() -> str:
-    return "|".join(re.escape(w.capitalize()) for w in data_lines("sentence_starters.txt"))
-
-
-@cache
-def _spaced_opener() -> re.Pattern[str]:
-    """A sentence opener after a space ("AFP/Getty Images The minister")."""
-    return re.compile(rf"\s+(?:{_opener_words()})\b")
-
-
-@cache
-def _wire_credit_pattern() -> re.Pattern[str]:
-    unit = _credit_unit()
-    name = r"[A-Z][a-z'’-]+"
-    particles = "|".join(sorted(_NAME_PARTICLES))
-    agency = rf"(?:{unit}|[A-Z][A-Za-z]+)(?:\s*/\s*{unit})*"
-    person = rf"{name}(?:\s+(?:(?:{particles})\s+)*{name}){{1,2}}?"
-    glued = rf"(?=[A-Z][a-z]|[\"“‘(])|(?={_spaced_opener().pattern})"
-    return re.compile(rf"(?<![\w/-]){agency}\s*/\s*{person}(?:{glued})")
-
-
-@cache
-def _standalone_credit_pattern() -> re.Pattern[str]:
-    unit = _credit_unit()
-    person = r"(?:\s*/\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})?"
-    return re.compile(
-        rf"^(?:(?:©|\(c\)|Copyright)\s*)?{unit}(?:\s*(?:/|via|and|&|,)\s*{unit})*{person}$"
-    )

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evalharness.inputs.clean import data_lines
+from evalharness.inputs.wordlists import data_lines
 
 #: Languages without usable sentence punctuation: line breaks (and ។ ။) only.
 LINE_BREAK_LANGUAGES = frozenset({"th", "lo", "km", "my"})

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from evalharness.inputs.clean import MARKUP, data_lines, strip_inline_markup
+from evalharness.inputs.clean import MARKUP, strip_inline_markup
 from evalharness.inputs.nltk_parts import nltk_parts
 from evalharness.inputs.sentence_rules import SCRIPT_STOP, SentenceRules, sentence_rules
+from evalharness.inputs.wordlists import data_lines
 from evalharness.lang.profiles import LanguageProfile
 from evalharness.records import CleanedDocument, Sentence
 

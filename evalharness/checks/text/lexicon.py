@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from importlib import resources
 
 from evalharness.inputs.nltk_parts import nltk_parts
+from evalharness.inputs.wordlists import data_lines
 
 CONNECTORS = frozenset(
     ["of", "for", "and", "the", "de", "da", "del", "della", "di", "do", "dos", "das", "du", "des", "la", "le", "el", "al", "bin", "ibn", "van", "von", "der", "den", "y", "et"]
@@ -145,35 +145,28 @@ def stem(word: str) -> str:
 
 
 @cache
-def _read_list(name: str) -> tuple[str, ...]:
-    path = resources.files("evalharness.data").joinpath(name)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-@cache
 def function_words() -> frozenset[str]:
     """English function words and sentence openers (lower case)."""
-    return frozenset(_read_list("checks_function_words.txt"))
+    return frozenset(data_lines("checks_function_words.txt"))
 
 
 @cache
 def title_words() -> frozenset[str]:
     """Titles written before names ("professor", "minister")."""
-    return frozenset(w for w in _read_list("checks_titles.txt") if not w.startswith("+"))
+    return frozenset(w for w in data_lines("checks_titles.txt") if not w.startswith("+"))
 
 
 @cache
 def title_modifiers() -> frozenset[str]:
     """Words that may precede a title ("deputy", "foreign")."""
-    return frozenset(w[1:] for w in _read_list("checks_titles.txt") if w.startswith("+"))
+    return frozenset(w[1:] for w in data_lines("checks_titles.txt") if w.startswith("+"))
 
 
 @cache
 def head_words() -> dict[str, str]:
     """Organisation/place head words mapped to one canonical spelling."""
     heads: dict[str, str] = {}
-    for line in _read_list("checks_entity_heads.txt"):
+    for line in data_lines("checks_entity_heads.txt"):
         spellings = line.split()
         for spelling in spellings:
             heads[spelling] = spellings[0]
@@ -184,7 +177,7 @@ def head_words() -> dict[str, str]:
 def alias_groups() -> dict[str, int]:
     """Folded alias -> group number, from ``checks_aliases.txt``."""
     groups: dict[str, int] = {}
-    for number, line in enumerate(_read_list("checks_aliases.txt")):
+    for number, line in enumerate(data_lines("checks_aliases.txt")):
         for alias in line.split("|"):
             groups[fold(alias)] = number
     return groups
@@ -194,7 +187,7 @@ def alias_groups() -> dict[str, int]:
 def alias_members() -> dict[int, tuple[str, ...]]:
     """Alias group number -> its names as written ("US", "United States", ...)."""
     members: dict[int, tuple[str, ...]] = {}
-    for number, line in enumerate(_read_list("checks_aliases.txt")):
+    for number, line in enumerate(data_lines("checks_aliases.txt")):
         members[number] = tuple(line.split("|"))
     return members
 
@@ -202,7 +195,7 @@ def alias_members() -> dict[int, tuple[str, ...]]:
 @cache
 def boilerplate_phrases() -> tuple[str, ...]:
     """Lower-case web boilerplate phrases ("share this", "read more")."""
-    return _read_list("checks_boilerplate.txt")
+    return data_lines("checks_boilerplate.txt")
 
 
 MONTHS = {

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from evalharness.checks.text.lexicon import fold, function_words
-from evalharness.inputs.clean import data_lines
+from evalharness.inputs.wordlists import data_lines
 
 if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from evalharness.inputs.clean import data_lines
+from evalharness.inputs.wordlists import data_lines
 from evalharness.lang.profiles import LanguagePair
 from evalharness.records import MetricResult
 
