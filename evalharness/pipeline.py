@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
 from evalharness.inputs import formats as eio
@@ -27,6 +27,9 @@ from evalharness.records import (
     Sentence,
 )
 from evalharness.results import RunResult, SystemResult
+
+if TYPE_CHECKING:
+    from evalharness.checks.text.glossary_file import Glossary
 
 DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
 OPTIONAL_BY_DEFAULT = frozenset({"comet"})
@@ -48,6 +51,7 @@ class EvaluateOptions:
     run_checks: bool = True
     names: tuple[str, ...] | None = None
     metric_params: Mapping[str, Mapping[str, Any]] | None = None
+    glossary: str | None = None
 
 
 def parse_metric_list(spec: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -98,6 +102,7 @@ def evaluate(
     if not hyp_paths:
         raise UsageError("at least one hypothesis file is needed")
     metrics = _instantiate_metrics(opts)
+    glossary = _load_glossary(opts)
     ref_doc, hyp_docs, src_doc = load_inputs(ref, hyp_paths, src, opts.fmt, say)
     ref_sents = document_sentences(ref_doc)
     src_sents = _source_sentences(src_doc, ref_sents)
@@ -106,7 +111,7 @@ def evaluate(
     systems = []
     for name, hyp_doc in zip(names, hyp_docs, strict=False):
         segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts)
-        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say))
+        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say, glossary))
     systems = compare_systems(systems, metrics, opts.bootstrap_samples, opts.seed)
     return RunResult(
         reference=ref_doc,
@@ -119,9 +124,31 @@ def evaluate(
             "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
             "resegment": opts.resegment,
             "ref_docids": opts.ref_docids,
+            **_glossary_options(glossary),
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     )
+
+
+def _load_glossary(opts: EvaluateOptions) -> Glossary | None:
+    if not opts.glossary:
+        return None
+    from evalharness.checks.text.glossary_file import load_glossary
+
+    return load_glossary(opts.glossary)
+
+
+def _glossary_options(glossary: Glossary | None) -> dict[str, Any]:
+    """The report's record of the glossary: path, SHA-256 and entry count."""
+    if glossary is None:
+        return {}
+    return {
+        "glossary": {
+            "path": glossary.path,
+            "sha256": glossary.sha256,
+            "entries": len(glossary.entries),
+        }
+    }
 
 
 def _instantiate_metrics(opts: EvaluateOptions) -> dict[str, Metric]:
@@ -337,6 +364,7 @@ def _evaluate_system(
     metrics: Mapping[str, Any],
     opts: EvaluateOptions,
     say: Info,
+    glossary: Glossary | None = None,
 ) -> SystemResult:
     results: dict[str, MetricResult] = score_segments(
         segments,
@@ -350,7 +378,9 @@ def _evaluate_system(
     if opts.run_checks:
         from evalharness.checks import find_errors
 
-        findings = find_errors(segments, results, has_source=any(s.src for s in segments))
+        findings = find_errors(
+            segments, results, has_source=any(s.src for s in segments), glossary=glossary
+        )
     return SystemResult(
         name=name, document=hyp_doc, segments=segments, metrics=results, findings=findings
     )
