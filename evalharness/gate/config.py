@@ -16,6 +16,8 @@ directory of the file::
     hypothesis = "hypotheses/bbc-garbled.txt"
     baseline = "baselines/bbc.json"
     min = { bleu = 10 }
+    glossary = "glossary.tsv"     # terms for the glossary check
+    max_findings = { "terminology/*" = 0, "design/markup" = 0, major = 5 }
 """
 
 from __future__ import annotations
@@ -48,6 +50,23 @@ DEFAULT_MAX_DROP: Mapping[str, float] = {
     "comet": 0.01,
 }
 _OFF = ("off", "none", "inf")
+MQM_BRANCHES = frozenset(
+    {"accuracy", "fluency", "terminology", "style", "locale", "design", "audience", "verity", "other"}
+)
+"""Top levels of the MQM typology: a bare one is a category pattern (``locale`` = ``locale/*``)."""
+
+
+def is_category_pattern(key: str) -> bool:
+    """Whether a ``max_findings`` key names categories rather than a severity."""
+    return "/" in key or any(c in key for c in "*?[") or key in MQM_BRANCHES
+
+
+def category_matches(category: str, pattern: str) -> bool:
+    """``terminology/wrong-term`` matches ``terminology/*``, ``terminology`` and ``*/wrong-term``."""
+    from fnmatch import fnmatchcase
+
+    category, pattern = category.lower(), pattern.lower()
+    return fnmatchcase(category, pattern) or fnmatchcase(category, pattern + "/*")
 
 
 @dataclass(frozen=True)
@@ -60,7 +79,10 @@ class Thresholds:
         max_drop: Metric -> largest tolerated significant drop from the baseline;
             ``None`` switches the drop check off for that metric. Metrics not
             named use :data:`DEFAULT_MAX_DROP`.
-        max_findings: Severity -> most findings of that severity or worse.
+        max_findings: Severity -> most findings of that severity or worse, or
+            category pattern (``terminology/*``, ``design/markup``; fnmatch, and a
+            bare MQM branch such as ``locale`` means ``locale/*``) -> most findings
+            whose category matches.
         no_more_findings: Fail when the candidate has more major-or-critical
             findings than the baseline.
         alpha: Significance level of the paired test.
@@ -88,11 +110,11 @@ class Thresholds:
             raise UsageError(f"unknown test {self.test!r}; choose from: {', '.join(TESTS)}")
         if self.samples is not None and self.samples < 1:
             raise UsageError(f"the paired test needs at least 1 sample, got {self.samples}")
-        for severity in self.max_findings:
-            if severity not in SEVERITIES:
+        for key in self.max_findings:
+            if key not in SEVERITIES and not is_category_pattern(key):
                 raise UsageError(
-                    f"unknown severity {severity!r} in max-findings; "
-                    f"choose from: {', '.join(SEVERITIES)}"
+                    f"unknown severity {key!r} in max-findings; choose from: "
+                    f"{', '.join(SEVERITIES)}, or give a category pattern such as terminology/*"
                 )
 
     @property
@@ -141,6 +163,7 @@ class Suite:
         baseline_hypothesis: Another system's output, evaluated in the same run.
         baseline_system: Which system of the baseline report (default: the first).
         metric_params: Metric options (``{"bleu": {"tokenize": "intl"}}``).
+        glossary: Glossary file for the ``glossary`` check, or ``None``.
         thresholds: The rules for this suite.
     """
 
@@ -155,6 +178,7 @@ class Suite:
     baseline_system: str | None = None
     metric_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    glossary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,9 +208,9 @@ class GateConfig:
 
 _SUITE_KEYS = {
     "name", "reference", "hypothesis", "baseline", "source", "format", "metrics",
-    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase",
+    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase", "glossary",
 }  # fmt: skip
-_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase"}
+_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase", "glossary"}
 _THRESHOLD_KEYS = {
     "min": "min_score",
     "max": "max_score",
@@ -289,6 +313,7 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         baseline_system=raw.get("baseline_system"),
         metric_params=metric_params(raw.get("tokenize"), bool(raw.get("lowercase", False))),
         thresholds=thresholds_from_table(raw),
+        glossary=_resolve(root, raw.get("glossary")),
     )
 
 

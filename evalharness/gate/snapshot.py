@@ -9,13 +9,13 @@ reference sentences that neither run's alignment splits, with stats summed per b
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from evalharness.errors import GateRefusal, InputError
-from evalharness.gate.verdict import display_name
+from evalharness.gate.verdict import FindingRef, display_name
 from evalharness.records import SEVERITIES
 
 # Package versions (sacrebleu's ``version``, COMET's ``comet``) and COMET's
@@ -39,6 +39,8 @@ class SystemSnapshot:
         ref_texts: Reference text of each segment.
         stats: Metric -> per-segment sufficient statistics (``None`` if missing).
         findings: Severity -> findings of that severity or worse.
+        categories: Category -> findings of that category.
+        finding_refs: Every finding, located (file, line, segment), in segment order.
     """
 
     origin: str
@@ -50,6 +52,8 @@ class SystemSnapshot:
     ref_texts: tuple[str, ...]
     stats: Mapping[str, np.ndarray | None]
     findings: Mapping[str, int]
+    categories: Mapping[str, int] = field(default_factory=dict)
+    finding_refs: tuple[FindingRef, ...] = ()
 
 
 def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) -> SystemSnapshot:
@@ -75,6 +79,7 @@ def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) 
         if m.get("status", "ok") == "ok" and m.get("score") is not None
     }
     by_severity = entry.get("findings", {}).get("by_severity", {})
+    by_category = entry.get("findings", {}).get("by_category", {})
     return SystemSnapshot(
         origin=origin,
         reference_sha256=report.get("reference", {}).get("sha256"),
@@ -87,7 +92,30 @@ def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) 
         ref_texts=texts,
         stats={n: _stats_array(segments, n) for n in ok},
         findings=_at_or_worse(by_severity),
+        categories={str(k): int(v) for k, v in by_category.items()},
+        finding_refs=finding_refs(segments, str(entry.get("path") or origin)),
     )
+
+
+def finding_refs(segments: Sequence[Mapping[str, Any]], path: str) -> tuple[FindingRef, ...]:
+    """Every finding of a report's segments, with the file line it points at."""
+    refs = []
+    for seg in segments:
+        lines = list(seg.get("hyp_lines") or []) or list(seg.get("ref_lines") or [])
+        for err in seg.get("errors") or ():
+            refs.append(
+                FindingRef(
+                    path=path,
+                    line=int(lines[0]) if lines else None,
+                    segment=int(seg.get("id", 0)),
+                    check=str(err.get("check") or ""),
+                    category=str(err.get("category") or "other"),
+                    severity=str(err.get("severity") or "minor"),
+                    span=str(err.get("hyp_span") or err.get("ref_span") or ""),
+                    message=str(err.get("message") or ""),
+                )
+            )
+    return tuple(refs)
 
 
 def _stats_array(segments: Sequence[Mapping[str, Any]], metric: str) -> np.ndarray | None:
