@@ -85,7 +85,9 @@ def _finders(context: DocumentContext, glossary: Glossary) -> _Finders:
     languages = context.languages
     source = languages.source.code if languages and languages.source else glossary.source_lang
     target = languages.target.code if languages else glossary.target_lang
-    return _Finders(TermFinder(source), TermFinder(target), Path(glossary.path).name)
+    return _Finders(
+        TermFinder(source), TermFinder(target, open_ended=True), Path(glossary.path).name
+    )
 
 
 def _where(entry: GlossaryEntry, finders: _Finders) -> str:

@@ -175,6 +175,7 @@ def tag_errors(items: list[FormatItem]) -> list[tuple[FormatItem, str]]:
     """Tags that do not nest: (tag, what is wrong), in text order."""
     stack: list[FormatItem] = []
     problems: list[tuple[FormatItem, str]] = []
+    crossed: list[str] = []  # tags closed out of order: their late closer is the same error
     for item in items:
         if item.kind != TAG or item.key.endswith("/>"):
             continue
@@ -185,8 +186,11 @@ def tag_errors(items: list[FormatItem]) -> list[tuple[FormatItem, str]]:
             elif any(_tag_name(open_tag) == name for open_tag in stack):
                 while _tag_name(stack[-1]) != name:
                     inner = stack.pop()
+                    crossed.append(_tag_name(inner))
                     problems.append((inner, f"{inner.text} is not closed before {item.text}"))
                 stack.pop()
+            elif name in crossed:
+                crossed.remove(name)
             else:
                 problems.append((item, f"{item.text} closes a tag that is not open"))
         elif name not in VOID_TAGS:

@@ -6,8 +6,12 @@ A term matches a run of consecutive words. Two words match when they are equal
 or, without a lemmatizer, when one is the other plus a short inflectional ending
 (prefix-stem rule: ``Konto``/``Konten``, ``file``/``files``). In compounding
 languages (German, Dutch, the Nordic languages) a one-word term also matches as
-the head of a compound: ``Konto`` in ``Benutzerkonten``. Languages written
-without spaces (Chinese, Japanese, Thai) match terms as plain substrings.
+the first or last part of a compound: ``Konto`` in ``Kontostand`` and
+``Benutzerkonten``. A finder for an unknown language may be ``open``: then a
+term word also matches any word it begins (``Datei`` in ``Dateigröße``), which
+keeps compounds and inflections from looking like missing terms when nothing
+is known of the language. Languages written without spaces (Chinese, Japanese,
+Thai) match terms as plain substrings.
 """
 
 from __future__ import annotations
@@ -90,13 +94,16 @@ class TermFinder:
     Args:
         lang: Language code of the texts (``None``: unknown; then only exact
             and prefix-stem matching, no lemmas and no compounds).
+        open_ended: With an unknown language, let a term word match any word
+            that begins with it (for searching a hypothesis for a required term).
     """
 
-    def __init__(self, lang: str | None) -> None:
+    def __init__(self, lang: str | None, *, open_ended: bool = False) -> None:
         self.lang = lang.lower().split("-")[0] if lang else None
         self.lemmas = self.lang in lemma_languages()
         self.compounds = self.lang in COMPOUNDING
         self.spaced = self.lang not in NO_SPACES
+        self.open_ended = open_ended and self.lang is None
 
     def words(self, text: str) -> tuple[Word, ...]:
         """The words of ``text`` with their lemmas."""
@@ -141,25 +148,27 @@ class TermFinder:
         for i in range(len(text) - n + 1):
             last = i + n - 1
             if all(
-                self._same(term[k], text[i + k], case_sensitive, inflected, last=(k == n - 1))
+                self._same(term[k], text[i + k], case_sensitive, inflected, single=(n == 1))
                 for k in range(n)
             ):
                 found.append((text[i].start, text[last].end))
         return found
 
-    def _same(self, term: Word, word: Word, case: bool, inflected: bool, last: bool) -> bool:
+    def _same(self, term: Word, word: Word, case: bool, inflected: bool, single: bool) -> bool:
         if (word.text == term.text) if case else (word.folded == term.folded):
             return True
         if not inflected or (case and word.text[:1] != term.text[:1] and not self.compounds):
             return False
+        if self.compounds and single and _compound_part(word, term):
+            return True
+        if self.open_ended and len(term.folded) >= MIN_STEM and word.folded.startswith(term.folded):
+            return True
         if self.lemmas and term.lemma and word.lemma:
-            if word.lemma == term.lemma:
-                return True
-            if self.compounds and last and _compound_head(word, term):
+            # Either side may be the dictionary form the other reduces to
+            # (French ``mise`` lemmatizes to ``mettre``, ``mises`` to ``mise``).
+            if {word.lemma, word.folded} & {term.lemma, term.folded}:
                 return True
             return stem_match(word.folded, term.folded) and self._unknown(word)
-        if self.compounds and last and _compound_head(word, term):
-            return True
         return stem_match(word.folded, term.folded)
 
     def _unknown(self, word: Word) -> bool:
@@ -167,12 +176,14 @@ class TermFinder:
         return word.lemma == word.folded
 
 
-def _compound_head(word: Word, term: Word) -> bool:
-    """``word`` is a compound ending in ``term`` (German ``Benutzerkonto`` / ``Konto``)."""
+def _compound_part(word: Word, term: Word) -> bool:
+    """``word`` is a compound that begins or ends with ``term`` (``Kontostand``, ``Benutzerkonten``)."""
     if len(term.folded) < MIN_STEM or len(word.folded) <= len(term.folded) + 2:
         return False
+    if word.folded.startswith(term.folded) or word.folded.endswith(term.folded):
+        return True
     head = term.lemma or term.folded
-    return word.folded.endswith(term.folded) or bool(word.lemma) and word.lemma.endswith(head)
+    return bool(word.lemma) and word.lemma.endswith(head)
 
 
 def _substrings(term: str, text: str, case_sensitive: bool) -> list[tuple[int, int]]:
