@@ -72,6 +72,10 @@ def lemma_of(word: str, lang: str) -> str:
 def stem_match(a: str, b: str) -> bool:
     """The prefix-stem rule: one folded word is the other plus a short ending.
 
+    The shorter word (four letters or more) is a prefix of the longer one, which
+    adds at most four letters; or all but its last letter are, and the longer
+    word adds at most two (``Konto``/``Konten``, not ``Konto``/``Kontakt``).
+
     Diacritics are ignored, so umlaut plurals match (``Passwort``/``Passwörter``).
     """
     if a == b:
@@ -85,7 +89,10 @@ def stem_match(a: str, b: str) -> bool:
         if x != y:
             break
         prefix += 1
-    return prefix >= max(MIN_STEM, len(short) - 1) and len(long) - prefix <= MAX_ENDING
+    if prefix == len(short):
+        return len(long) - prefix <= MAX_ENDING
+    # A changed last letter (Konto/Konten) allows only a short new ending (not Konto/Kontakt).
+    return prefix >= max(MIN_STEM, len(short) - 1) and len(long) - prefix <= 2
 
 
 class TermFinder:
@@ -157,7 +164,7 @@ class TermFinder:
     def _same(self, term: Word, word: Word, case: bool, inflected: bool, single: bool) -> bool:
         if (word.text == term.text) if case else (word.folded == term.folded):
             return True
-        if not inflected or (case and word.text[:1] != term.text[:1] and not self.compounds):
+        if not inflected or (case and not _case_kept(word.text, term.text)):
             return False
         if self.compounds and single and _compound_part(word, term):
             return True
@@ -174,6 +181,16 @@ class TermFinder:
     def _unknown(self, word: Word) -> bool:
         # A word the lemmatizer does not know falls back to the stem rule.
         return word.lemma == word.folded
+
+
+def _case_kept(word: str, term: str) -> bool:
+    """The letters an inflected form shares with a case-sensitive term keep their case."""
+    shared = 0
+    for x, y in zip(word.casefold(), term.casefold(), strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared > 0 and word[:shared] == term[:shared]
 
 
 def _compound_part(word: Word, term: Word) -> bool:
