@@ -8,7 +8,10 @@ localised URL, a placeholder the translator legitimately dropped).
   ``design/markup``, major;
 * URLs and e-mail addresses: ``locale/url`` and ``locale/email``, major;
 * numbers copied with the source language's separators (``2.5`` in German):
-  ``locale/number-format``, minor (values and units are the ``number`` check's);
+  ``locale/number-format``, minor;
+* a measurement unit that changed while the number stayed (``10 GB`` ->
+  ``10 MB``): ``locale/measurement``, major (changed or missing values,
+  currencies and percentages are the ``number`` check's, never reported twice);
 * leading/trailing whitespace and double spaces: ``fluency/whitespace``, minor;
 * final punctuation (a question stays a question; ``.`` may become ``。``) and
   unbalanced brackets and quotes: ``fluency/punctuation``, minor.
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed
-from evalharness.checks.text import markup, punctuation
+from evalharness.checks.text import markup, punctuation, units
 from evalharness.checks.text.markup import FormatItem
 from evalharness.lang.profiles import LanguageProfile
 from evalharness.records import AlignedSegment, Finding, Severity
@@ -83,6 +86,7 @@ class FormatCheck:
         findings += _whitespace(sides)
         findings += _final_punctuation(sides, target)
         findings += _balance(sides)
+        findings += _units(sides)
         if with_source and languages and languages.source:
             findings += _number_format(sides, languages.source, languages.target)
         return findings
@@ -192,6 +196,22 @@ def _balance(sides: _Sides) -> list[Finding]:
                  f"Unbalanced {char!r}: it is never closed or closes nothing.")
         for offset, char in punctuation.unbalanced(sides.hyp)
     ]
+
+
+def _units(sides: _Sides) -> list[Finding]:
+    basis, other = units.measures(sides.basis), units.measures(sides.other)
+    findings = []
+    for found in units.measures(sides.hyp):
+        if any(m.unit == found.unit and m.values & found.values for m in basis + other):
+            continue
+        changed = next((m for m in basis if m.values & found.values), None)
+        if changed is not None:
+            findings.append(_finding(
+                "locale/measurement", "major", sides, found.start, found.end, None,
+                f"{changed.text!r} of the {sides.basis_name} became {found.text!r}: "
+                f"the unit changed from {changed.unit} to {found.unit}.",
+            ))
+    return findings
 
 
 def _number_format(sides: _Sides, source: LanguageProfile, target: LanguageProfile) -> list[Finding]:
