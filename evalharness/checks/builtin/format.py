@@ -13,8 +13,9 @@ localised URL, a placeholder the translator legitimately dropped).
   ``10 MB``): ``locale/measurement``, major (changed or missing values,
   currencies and percentages are the ``number`` check's, never reported twice);
 * leading/trailing whitespace and double spaces: ``fluency/whitespace``, minor;
-* final punctuation (a question stays a question; ``.`` may become ``。``) and
-  unbalanced brackets and quotes: ``fluency/punctuation``, minor.
+* final punctuation (a question stays a question, a label keeps its colon, a
+  final stop is not dropped; ``.`` may become ``。``) and unbalanced brackets
+  and quotes: ``fluency/punctuation``, minor.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ _NAMES = {
 }  # fmt: skip
 _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
 _NO_FINAL_STOP = frozenset({"th", "lo", "km", "my"})
-_INTERCHANGEABLE = frozenset({"stop", "exclamation"})
+_TERMINAL = frozenset({"stop", "exclamation", "ellipsis"})
+_MARKDOWN = frozenset({markup.LINK, markup.CODE})
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,10 @@ def item_findings(sides: _Sides) -> list[Finding]:
             extra.append(item)
             hyp_count[key] -= 1
     extra.reverse()
+    # Markdown is compared only where the basis uses it: elsewhere backticks are
+    # quotation marks (`TeX-style') and brackets are prose.
+    used = {i.kind for i in basis_items}
+    extra = [i for i in extra if i.kind not in _MARKDOWN or i.kind in used]
     findings = _pair_changes(sides, missing, extra)
     if not any(i.kind == markup.TAG for i in missing + extra) and not markup.tag_errors(basis_items):
         for item, problem in markup.tag_errors(hyp_items):
@@ -172,7 +178,7 @@ def _final_punctuation(sides: _Sides, target: str | None) -> list[Finding]:
     source_lang = None if sides.with_source else target
     want = punctuation.final_class(sides.basis, source_lang)
     got = punctuation.final_class(sides.hyp, target)
-    if want == got or {want, got} <= _INTERCHANGEABLE:
+    if want == got or not _final_mismatch(want, got):
         return []
     if sides.other and punctuation.final_class(sides.other, target) == got:
         return []
@@ -186,6 +192,17 @@ def _final_punctuation(sides: _Sides, target: str | None) -> list[Finding]:
     )
     return [_finding("fluency/punctuation", "minor", sides, start if got != "none" else None,
                      end if got != "none" else None, None, message)]
+
+
+def _final_mismatch(want: str, got: str) -> bool:
+    """A question or a label's colon that appeared or vanished, or final punctuation dropped.
+
+    A stop where the source has none is no error (translators complete
+    fragments), nor is a stop for an exclamation or an ellipsis.
+    """
+    if "question" in (want, got) or "colon" in (want, got):
+        return True
+    return want in _TERMINAL and got == "none"
 
 
 def _balance(sides: _Sides) -> list[Finding]:

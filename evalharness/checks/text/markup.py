@@ -33,6 +33,8 @@ _PRINTF = re.compile(
 )
 _ICU_HEAD = re.compile(r"\s*(\w+)\s*,\s*(" + "|".join(ICU_TYPES) + r")\s*(?:,(.*))?$", re.DOTALL)
 _SIMPLE_BRACE = re.compile(r"\s*([\w.]+)\s*(?:[:,][^{}]*)?")
+_ANY_ITEM = re.compile(r"[{%<`\[@]|://|www\.")
+"""A character every item contains: most sentences have none and are skipped at once."""
 _URL_TRAILER = ".,;:!?)]}'\"»”’"
 
 
@@ -61,6 +63,8 @@ def format_items(text: str) -> list[FormatItem]:
     Items never overlap: inline code hides what is inside it, a tag hides its
     attributes' URLs, an ICU message hides its translated sub-messages.
     """
+    if not _ANY_ITEM.search(text):
+        return []
     masked = list(text)
     items: list[FormatItem] = []
 

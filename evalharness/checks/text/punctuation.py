@@ -28,6 +28,7 @@ _CLOSES = {
     "”": "“„", "“": "„", "»": "«", "«": "»", '"': '"',
 }  # fmt: skip
 _OPENERS = frozenset("([（【「『‹“„«»\"")
+_BRACKET = re.compile("[" + re.escape("".join(sorted(set(_CLOSES) | _OPENERS))) + "]")
 
 
 def final_class(text: str, language: str | None = None) -> str:
@@ -55,7 +56,8 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
     """
     stack: list[tuple[int, str]] = []
     problems: list[tuple[int, str]] = []
-    for index, char in enumerate(text):
+    for match in _BRACKET.finditer(text):
+        index, char = match.start(), match.group()
         if char in _CLOSES and stack and stack[-1][1] in _CLOSES[char]:
             stack.pop()
         elif char in _OPENERS:
