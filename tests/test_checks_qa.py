@@ -173,3 +173,19 @@ def test_unknown_target_profile_still_checks(monkeypatch: pytest.MonkeyPatch) ->
     segments = line_segments(["Hallo {name}"], ["Hallo"], ["Hello {name}"])
     (found,) = find_errors(segments, {}, has_source=True, workers=1, checks=["format"], languages=pair)
     assert [f.category for f in found] == ["design/markup"]
+
+
+def test_terms_inside_addresses_links_and_tags_do_not_count(tmp_path: Path) -> None:
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("source\ttarget\ttype\norder\tBestellung\t\n\tOrder\tforbidden\n", encoding="utf-8")
+    src = 'Write to orders@shop.example or open <a href="/orders">this page</a>.'
+    hyp = 'Schreiben Sie an orders@shop.example oder öffnen Sie <a href="/orders">diese Seite</a>.'
+    assert one(src, hyp, hyp, "en-de", glossary) == []
+
+
+def test_a_forbidden_term_in_place_of_a_required_one_is_one_finding(tmp_path: Path) -> None:
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("source\ttarget\ttype\ncart\tWarenkorb\t\n\tShopping-Cart\tforbidden\n", encoding="utf-8")
+    (finding,) = one("Add to cart", "In den Warenkorb", "Zum Shopping-Cart hinzufügen", "en-de", glossary)
+    assert "found the forbidden term 'Shopping-Cart'" in finding.message
+    assert finding.hyp_span == "Shopping-Cart"

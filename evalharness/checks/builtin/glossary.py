@@ -20,6 +20,7 @@ from pathlib import Path
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed
 from evalharness.checks.text.glossary_file import Glossary, GlossaryEntry
+from evalharness.checks.text.markup import mask_items
 from evalharness.checks.text.terms import TermFinder
 from evalharness.records import AlignedSegment, Finding
 
@@ -37,10 +38,14 @@ class _Finders:
 
 @dataclass(frozen=True)
 class _Texts:
+    """Texts to search, with URLs, e-mails, tags, placeholders and code blanked out."""
+
     trigger: str
     trigger_finder: TermFinder
     hyp: str
     ref: str
+    hyp_raw: str
+    ref_raw: str
 
 
 class GlossaryCheck:
@@ -56,11 +61,14 @@ class GlossaryCheck:
             return []
         finders = context.remember("glossary_finders", lambda: _finders(context, glossary))
         with_source = bool(segment.src)
+        # "orders@shop.example" or href="/account" is no use of a term
         texts = _Texts(
-            trigger=segment.src_text if with_source else segment.ref_text,
+            trigger=mask_items(segment.src_text if with_source else segment.ref_text),
             trigger_finder=finders.source if with_source else finders.target,
-            hyp=segment.hyp_text,
-            ref=segment.ref_text,
+            hyp=mask_items(segment.hyp_text),
+            ref=mask_items(segment.ref_text),
+            hyp_raw=segment.hyp_text,
+            ref_raw=segment.ref_text,
         )
         forbidden = [
             (entry, hit)
@@ -121,6 +129,15 @@ def _required(
     untranslated = _first(finders.source.find(entry.source, texts.hyp))
     if untranslated is not None and entry.source.casefold() != entry.target.casefold():
         instead = texts.hyp[untranslated[0] : untranslated[1]]
+        covering = _forbidden_over(untranslated, forbidden, used)
+        if covering is not None:
+            other, hit = covering
+            used.add(hit)
+            message = (
+                f"{head}; found the forbidden term {texts.hyp[hit[0] : hit[1]]!r} "
+                f"(glossary line {other.line}) instead."
+            )
+            return _finding(texts, hit, ref_span, message)
         return _finding(texts, untranslated, ref_span, f"{head}; found {instead!r} untranslated instead.")
     near = _nearest(entry.target, texts.hyp)
     if near is not None:
@@ -172,6 +189,18 @@ def _forbidden(
     return _finding(texts, (start, end), None, message)
 
 
+def _forbidden_over(
+    span: tuple[int, int],
+    forbidden: Sequence[tuple[GlossaryEntry, tuple[int, int]]],
+    used: set[tuple[int, int]],
+) -> tuple[GlossaryEntry, tuple[int, int]] | None:
+    """An unused forbidden-term hit overlapping ``span`` (one error, one finding)."""
+    for entry, hit in forbidden:
+        if hit not in used and hit[0] < span[1] and span[0] < hit[1]:
+            return entry, hit
+    return None
+
+
 def _occurrences(term: str, text: str, case_sensitive: bool) -> list[tuple[int, int]]:
     hay, needle = (text, term) if case_sensitive else (text.casefold(), term.casefold())
     if len(hay) != len(text):
@@ -217,8 +246,8 @@ def _finding(
         check="glossary",
         category=CATEGORY,
         severity="major",
-        hyp_span=texts.hyp[hyp[0] : hyp[1]] if hyp else "",
-        ref_span=texts.ref[ref[0] : ref[1]] if ref else "",
+        hyp_span=texts.hyp_raw[hyp[0] : hyp[1]] if hyp else "",
+        ref_span=texts.ref_raw[ref[0] : ref[1]] if ref else "",
         message=message,
         confidence=0.9,
         hyp_start=hyp[0] if hyp else None,

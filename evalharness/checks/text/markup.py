@@ -95,6 +95,17 @@ def format_items(text: str) -> list[FormatItem]:
     return sorted(items, key=lambda item: item.start)
 
 
+def mask_items(text: str) -> str:
+    """``text`` with every item blanked out by spaces (a link keeps its text; offsets stay)."""
+    chars = list(text)
+    for item in format_items(text):
+        start = item.start
+        if item.kind == LINK:
+            start += item.text.rfind("(" + item.key)
+        chars[start : item.end] = " " * (item.end - start)
+    return "".join(chars)
+
+
 def _tag_key(m: re.Match[str]) -> str:
     closing, name, attributes, self_closing = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
     if closing:
