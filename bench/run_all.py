@@ -30,6 +30,7 @@ BENCHMARKS = [
     ("ter.py", "compiled TER vs sacrebleu's TER"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),
     ("errors.py", "error checks: recall, false alarms, cost"),
+    ("qa_checks.py", "glossary and format checks: planted UI errors, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
     ("html_report.py", "HTML report size and rendering"),
 ]
