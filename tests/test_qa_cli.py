@@ -13,7 +13,8 @@ import pytest
 
 from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus, UsageError
-from evalharness.gate.config import Thresholds, category_matches, load_config
+from evalharness.gate.categories import category_matches
+from evalharness.gate.config import Thresholds, load_config
 
 DATA = Path(__file__).resolve().parent / "data" / "qa"
 ENV = {"PATH": "/usr/bin:/bin"}  # no GITHUB_* variables from a real CI job

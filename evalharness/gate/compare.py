@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from evalharness.errors import GateRefusal, MetricUnavailableError
-from evalharness.gate.config import Thresholds, category_matches
+from evalharness.gate.categories import category_matches
+from evalharness.gate.config import Thresholds
 from evalharness.gate.snapshot import (
     SystemSnapshot,
     check_signatures,

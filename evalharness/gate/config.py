@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from evalharness.errors import InputError, UsageError
+from evalharness.gate.categories import is_category_pattern
 from evalharness.inputs.formats import FORMATS
 from evalharness.records import SEVERITIES
 
@@ -50,23 +51,6 @@ DEFAULT_MAX_DROP: Mapping[str, float] = {
     "comet": 0.01,
 }
 _OFF = ("off", "none", "inf")
-MQM_BRANCHES = frozenset(
-    {"accuracy", "fluency", "terminology", "style", "locale", "design", "audience", "verity", "other"}
-)
-"""Top levels of the MQM typology: a bare one is a category pattern (``locale`` = ``locale/*``)."""
-
-
-def is_category_pattern(key: str) -> bool:
-    """Whether a ``max_findings`` key names categories rather than a severity."""
-    return "/" in key or any(c in key for c in "*?[") or key in MQM_BRANCHES
-
-
-def category_matches(category: str, pattern: str) -> bool:
-    """``terminology/wrong-term`` matches ``terminology/*``, ``terminology`` and ``*/wrong-term``."""
-    from fnmatch import fnmatchcase
-
-    category, pattern = category.lower(), pattern.lower()
-    return fnmatchcase(category, pattern) or fnmatchcase(category, pattern + "/*")
 
 
 @dataclass(frozen=True)
