@@ -155,3 +155,17 @@ def test_threshold_keys_are_severities_or_category_patterns() -> None:
     Thresholds(max_findings={"major": 0, "terminology/*": 0, "locale": 2})
     with pytest.raises(UsageError, match="unknown severity 'fatal'"):
         Thresholds(max_findings={"fatal": 0})
+
+
+def test_html_report_has_the_qa_filter_and_both_spans(tmp_path: Path) -> None:
+    from evalharness.report.html_report.render import page_data, render_html
+
+    report, _ = evaluate(tmp_path, DATA / "ui.en-de.planted.tsv", DATA / "glossary.en-de.tsv")
+    page = render_html(report)
+    assert '<select id="f-check">' in page and 'value="qa"' in page
+    data = page_data(report["systems"])
+    segment = data["systems"][0]["segs"][0]  # "Ihr Account wurde erstellt." / "Ihr Konto wurde erstellt."
+    (record,) = [e for e in segment[5] if e[2] == "glossary"]
+    hyp, ref = segment[2], data["texts"][segment[1]]
+    # [severity, category, check, message, hyp_span, ref_span, hyp_start, hyp_end, ref_start, ref_end]
+    assert hyp[record[6] : record[7]] == "Account" and ref[record[8] : record[9]] == "Konto"
