@@ -117,33 +117,40 @@ def _required(
         return None
     ref_span = _first(finders.target.find(entry.target, texts.ref))
     head = f"{entry.source!r} must be translated as {entry.target!r} ({_where(entry, finders)})"
+    span, instead = _instead(entry, texts, finders, forbidden, used)
+    return _finding(texts, span, ref_span, f"{head}; {instead}")
+
+
+def _instead(
+    entry: GlossaryEntry,
+    texts: _Texts,
+    finders: _Finders,
+    forbidden: Sequence[tuple[GlossaryEntry, tuple[int, int]]],
+    used: set[tuple[int, int]],
+) -> tuple[tuple[int, int] | None, str]:
+    """What the hypothesis has in a missing required term's place, and how to say it.
+
+    A forbidden term of the same source, or one covering the source term left
+    untranslated, is named (and not reported again on its own); else the source
+    term untranslated; else the phrase most like the term; else nothing.
+    """
+    untranslated = None
+    if entry.source.casefold() != entry.target.casefold():
+        untranslated = _first(finders.source.find(entry.source, texts.hyp))
     for other, hit in forbidden:
-        if other.source.casefold() == entry.source.casefold() and hit not in used:
+        same_source = other.source.casefold() == entry.source.casefold()
+        covers = untranslated is not None and hit[0] < untranslated[1] and untranslated[0] < hit[1]
+        if hit not in used and (same_source or covers):
             used.add(hit)
-            instead = texts.hyp[hit[0] : hit[1]]
-            message = (
-                f"{head}; found the forbidden term {instead!r} "
-                f"(glossary line {other.line}) instead."
-            )
-            return _finding(texts, hit, ref_span, message)
-    untranslated = _first(finders.source.find(entry.source, texts.hyp))
-    if untranslated is not None and entry.source.casefold() != entry.target.casefold():
-        instead = texts.hyp[untranslated[0] : untranslated[1]]
-        covering = _forbidden_over(untranslated, forbidden, used)
-        if covering is not None:
-            other, hit = covering
-            used.add(hit)
-            message = (
-                f"{head}; found the forbidden term {texts.hyp[hit[0] : hit[1]]!r} "
-                f"(glossary line {other.line}) instead."
-            )
-            return _finding(texts, hit, ref_span, message)
-        return _finding(texts, untranslated, ref_span, f"{head}; found {instead!r} untranslated instead.")
+            found = texts.hyp[hit[0] : hit[1]]
+            return hit, f"found the forbidden term {found!r} (glossary line {other.line}) instead."
+    if untranslated is not None:
+        found = texts.hyp[untranslated[0] : untranslated[1]]
+        return untranslated, f"found {found!r} untranslated instead."
     near = _nearest(entry.target, texts.hyp)
     if near is not None:
-        instead = texts.hyp[near[0] : near[1]]
-        return _finding(texts, near, ref_span, f"{head}; found {instead!r} instead.")
-    return _finding(texts, None, ref_span, f"{head}; the hypothesis does not contain it.")
+        return near, f"found {texts.hyp[near[0] : near[1]]!r} instead."
+    return None, "the hypothesis does not contain it."
 
 
 def _dnt(entry: GlossaryEntry, texts: _Texts, finders: _Finders) -> list[Finding]:
@@ -187,18 +194,6 @@ def _forbidden(
     note = f" ({entry.note})" if entry.note else ""
     message = f"Forbidden term {entry.target!r} found as {found!r} ({_where(entry, finders)}){advice}.{note}"
     return _finding(texts, (start, end), None, message)
-
-
-def _forbidden_over(
-    span: tuple[int, int],
-    forbidden: Sequence[tuple[GlossaryEntry, tuple[int, int]]],
-    used: set[tuple[int, int]],
-) -> tuple[GlossaryEntry, tuple[int, int]] | None:
-    """An unused forbidden-term hit overlapping ``span`` (one error, one finding)."""
-    for entry, hit in forbidden:
-        if hit not in used and hit[0] < span[1] and span[0] < hit[1]:
-            return entry, hit
-    return None
 
 
 def _occurrences(term: str, text: str, case_sensitive: bool) -> list[tuple[int, int]]:
