@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),
     ("errors.py", "error checks: recall, false alarms, cost"),
+    ("qa_checks.py", "glossary and format checks: planted UI errors, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
     ("html_report.py", "HTML report size and rendering"),
     ("meta.py", "metric and error-report agreement with MQM raters"),

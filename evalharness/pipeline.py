@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalharness.align.references import attach_references, closest_view, map_reference
 from evalharness.errors import InputError, MetricUnavailableError, UsageError
@@ -35,6 +35,9 @@ from evalharness.records import (
 )
 from evalharness.results import RunResult, SystemResult
 
+if TYPE_CHECKING:
+    from evalharness.checks.text.glossary_file import Glossary
+
 DEFAULT_METRICS = ("bleu", "chrf", "ter", "comet")
 OPTIONAL_BY_DEFAULT = frozenset({"comet"})
 
@@ -56,6 +59,7 @@ class EvaluateOptions:
     names: tuple[str, ...] | None = None
     metric_params: Mapping[str, Mapping[str, Any]] | None = None
     language_pair: str | LanguagePair | None = None
+    glossary: str | None = None
 
 
 def parse_metric_list(spec: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -118,6 +122,7 @@ def evaluate(
     ref_doc = inputs.references[0]
     languages = run_languages(given, ref_doc, inputs.source, say)
     metrics = _instantiate_metrics(opts, languages.target)
+    glossary = _load_glossary(opts)
     ref_sents = document_sentences(ref_doc, languages.target)
     extra_refs = _extra_reference_groups(inputs.references, ref_sents, languages.target)
     src_sents = _source_sentences(inputs.source, ref_sents, languages.source)
@@ -127,7 +132,9 @@ def evaluate(
     for name, hyp_doc in zip(names, inputs.hypotheses, strict=False):
         segments = build_segments(ref_doc, ref_sents, hyp_doc, src_sents, opts, languages.target)
         segments = attach_references(segments, ref_sents, extra_refs)
-        systems.append(_evaluate_system(name, hyp_doc, segments, metrics, opts, say, languages))
+        systems.append(
+            _evaluate_system(name, hyp_doc, segments, metrics, opts, say, languages, glossary)
+        )
     systems = compare_systems(systems, metrics, opts.bootstrap_samples, opts.seed)
     return RunResult(
         reference=ref_doc,
@@ -142,6 +149,7 @@ def evaluate(
             "ref_docids": opts.ref_docids,
             "checks": opts.run_checks,
             "language_pair": pair_spec(given),
+            **_glossary_options(glossary),
         },
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         languages=languages,
@@ -169,6 +177,27 @@ def _extra_reference_groups(
         map_reference(ref_sents, document_sentences(doc, language), first.is_line_aligned, doc.path)
         for doc in references[1:]
     ]
+
+
+def _load_glossary(opts: EvaluateOptions) -> Glossary | None:
+    if not opts.glossary:
+        return None
+    from evalharness.checks.text.glossary_file import load_glossary
+
+    return load_glossary(opts.glossary)
+
+
+def _glossary_options(glossary: Glossary | None) -> dict[str, Any]:
+    """The report's record of the glossary: path, SHA-256 and entry count."""
+    if glossary is None:
+        return {}
+    return {
+        "glossary": {
+            "path": glossary.path,
+            "sha256": glossary.sha256,
+            "entries": len(glossary.entries),
+        }
+    }
 
 
 def _instantiate_metrics(opts: EvaluateOptions, target: LanguageProfile) -> dict[str, Metric]:
@@ -341,6 +370,7 @@ def _evaluate_system(
     opts: EvaluateOptions,
     say: Info,
     languages: LanguagePair | None = None,
+    glossary: Glossary | None = None,
 ) -> SystemResult:
     results: dict[str, MetricResult] = score_segments(
         segments,
@@ -362,6 +392,7 @@ def _evaluate_system(
         findings = find_errors(
             closest_view(segments), results, has_source=any(s.src for s in segments),
             languages=languages,
+            glossary=glossary,
         )
     return SystemResult(
         name=name, document=hyp_doc, segments=segments, metrics=results, findings=findings

@@ -328,3 +328,35 @@ def test_csp_blocks_scripts_the_page_did_not_ship(driver: Any, sample_html: Path
     )
     assert driver.execute_script("return typeof window.injected") == "undefined"
     assert any("Content Security Policy" in e["message"] for e in severe_logs(driver))
+
+
+@pytest.fixture(scope="module")
+def qa_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The UI-string test set with planted glossary and format errors."""
+    out = tmp_path_factory.mktemp("qa")
+    table = REPO / "tests" / "data" / "qa" / "ui.en-de.planted.tsv"
+    glossary = REPO / "tests" / "data" / "qa" / "glossary.en-de.tsv"
+    result = run_cli(
+        ["evaluate", "--format", "tsv", "--src", str(table), "--ref", str(table), "--hyp", str(table),
+         "--glossary", str(glossary), "--metrics", "chrf", "--quiet", "--html", str(out / "report.html")]
+    )  # fmt: skip
+    assert result.exit_status == 0, result.stderr
+    return out / "report.html"
+
+
+def test_qa_filter_shows_glossary_and_format_findings_marked_on_both_sides(
+    driver: Any, qa_html: Path
+) -> None:
+    load(driver, qa_html)
+    before = len(rows(driver))
+    driver.execute_script(
+        "var s = document.getElementById('f-check'); s.value = 'qa';"
+        "s.dispatchEvent(new Event('change'));"
+    )
+    qa = rows(driver)
+    assert 0 < len(qa) < before
+    assert all("(glossary)" in r.text or "(format)" in r.text for r in qa)
+    first = qa[0]  # "Ihr Account wurde erstellt.": the term in the reference and the hypothesis
+    marks = [m.text for m in first.find_elements("css selector", "mark.err")]
+    assert "Konto" in marks and "Account" in marks
+    assert severe_logs(driver) == []

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from evalharness.checks.context import MAX_SEGMENT_CHARS, DocumentContext, build_context, oversized
 from evalharness.checks.parallel import run_parallel, worker_count
+from evalharness.checks.text.glossary_file import Glossary
 from evalharness.errors import UsageError
 from evalharness.lang.profiles import LanguagePair
 from evalharness.records import SEVERITIES, AlignedSegment, Finding, MetricResult
@@ -72,6 +73,8 @@ def _load_builtin() -> None:
         consistency,
         coverage,
         entity,
+        format,
+        glossary,
         language,
         low_score,
         number,
@@ -99,6 +102,7 @@ def find_errors(
     parallel_min_segments: int = PARALLEL_MIN_SEGMENTS,
     workers: int | None = None,
     languages: LanguagePair | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[tuple[Finding, ...], ...]:
     """Run the checks over one document.
 
@@ -116,6 +120,7 @@ def find_errors(
         workers: Processes to use (default: the cores available; 1 = serial).
         languages: The run's languages; language-sensitive checks read the
             target profile from it (``None``: unknown).
+        glossary: Terms for the ``glossary`` check (``None``: it finds nothing).
 
     Returns:
         One tuple of findings per segment, in segment order; within a segment,
@@ -133,9 +138,13 @@ def find_errors(
     gc.disable()
     try:
         if workers > 1 and len(segments) >= parallel_min_segments:
-            per_check = run_parallel(segments, metrics, has_source, active, workers, languages)
+            per_check = run_parallel(
+                segments, metrics, has_source, active, workers, languages, glossary
+            )
             return tuple(_sorted([f for found in slots for f in found]) for slots in per_check)
-        context = build_context(segments, metrics, has_source=has_source, languages=languages)
+        context = build_context(
+            segments, metrics, has_source=has_source, languages=languages, glossary=glossary
+        )
         results: list[tuple[Finding, ...]] = []
         for segment in context.segments:
             found: list[Finding] = []

@@ -13,6 +13,7 @@ from evalharness.checks.text.entities import (
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, SegmentNames, link_segment
+from evalharness.checks.text.glossary_file import Glossary
 from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, tokenize
 from evalharness.lang.profiles import LanguagePair, LanguageProfile
@@ -107,6 +108,7 @@ class DocumentContext:
         hyp_tokens: Per segment, the hypothesis side's words (empty when not analysed).
         languages: The run's languages (``None``: not known; checks assume nothing
             language-specific beyond their script-generic rules).
+        glossary: The run's glossary (``--glossary``), or ``None``.
         memo: Per-document results that a check computes once (see :meth:`remember`).
     """
 
@@ -120,6 +122,7 @@ class DocumentContext:
     ref_tokens: tuple[tuple[Token, ...], ...] = ()
     hyp_tokens: tuple[tuple[Token, ...], ...] = ()
     languages: LanguagePair | None = None
+    glossary: Glossary | None = None
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def index(self, segment: AlignedSegment) -> int:
@@ -164,6 +167,7 @@ def build_context(
     *,
     has_source: bool = False,
     languages: LanguagePair | None = None,
+    glossary: Glossary | None = None,
 ) -> DocumentContext:
     """Tokenize both sides of every segment once, extract names and link them.
 
@@ -172,6 +176,7 @@ def build_context(
         metrics: Metric results for these segments.
         has_source: Whether segments carry the source text.
         languages: The run's languages, when known.
+        glossary: The run's glossary, when one is given.
     """
     segments = tuple(segments)
     target = None if languages is None else languages.target
@@ -207,7 +212,7 @@ def build_context(
     )
     return DocumentContext(
         segments, metrics, has_source, lexicon, refs, hyps, links,
-        tuple(ref_tokens), tuple(hyp_tokens), languages,
+        tuple(ref_tokens), tuple(hyp_tokens), languages, glossary,
     )
 
 

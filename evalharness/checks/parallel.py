@@ -32,6 +32,7 @@ from evalharness.checks.text.entities import (
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, link_segment
+from evalharness.checks.text.glossary_file import Glossary
 from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, is_content_word
 from evalharness.lang.profiles import LanguagePair
@@ -68,6 +69,7 @@ def run_parallel(
     active: Sequence[Any],
     workers: int,
     languages: LanguagePair | None = None,
+    glossary: Glossary | None = None,
 ) -> list[PerCheck]:
     """Findings per segment and per active check, computed on ``workers`` processes."""
     segments = tuple(segments)
@@ -76,11 +78,14 @@ def run_parallel(
         for start in range(0, len(segments), CHUNK_SEGMENTS)
     ]
     _STATE.update(
-        segments=segments, metrics=metrics, has_source=has_source, active=active, languages=languages
+        segments=segments, metrics=metrics, has_source=has_source, active=active, languages=languages,
+        glossary=glossary,
     )
     try:
         lexicon = _STATE["lexicon"] = _lexicon(chunks, workers)
-        _STATE["memo"] = _shared_memo(segments, metrics, has_source, lexicon, active, languages)
+        _STATE["memo"] = _shared_memo(
+            segments, metrics, has_source, lexicon, active, languages, glossary
+        )
         parts = _map(_chunk_checks, chunks, workers)
     finally:
         _STATE.clear()
@@ -96,7 +101,7 @@ def run_parallel(
             found.append(per_check)
     context = DocumentContext(
         segments, metrics, has_source, lexicon, tuple(refs), tuple(hyps), tuple(links),
-        languages=languages,
+        languages=languages, glossary=glossary,
     )
     _run_checks(context, active, range(len(segments)), found, per_segment=False)
     return found
@@ -109,6 +114,7 @@ def _shared_memo(
     lexicon: DocumentLexicon,
     active: Sequence[Any],
     languages: LanguagePair | None = None,
+    glossary: Glossary | None = None,
 ) -> dict[str, Any]:
     """Per-document values every chunk needs, computed once.
 
@@ -116,7 +122,7 @@ def _shared_memo(
     remember (low_score's score table).
     """
     context = DocumentContext(
-        segments, metrics, has_source, lexicon, (), (), (), languages=languages
+        segments, metrics, has_source, lexicon, (), (), (), languages=languages, glossary=glossary
     )
     if segments:
         context.index(segments[0])
@@ -261,7 +267,7 @@ def _chunk_checks(
     context = DocumentContext(
         segments, _STATE["metrics"], _STATE["has_source"], lexicon, tuple(refs), tuple(hyps),
         tuple(links), tuple(ref_tokens), tuple(hyp_tokens), _STATE["languages"],
-        dict(_STATE["memo"]),
+        _STATE["glossary"], dict(_STATE["memo"]),
     )
     found: list[PerCheck] = [[[] for _ in _STATE["active"]] for _ in range(start, end)]
     _run_checks(context, _STATE["active"], range(start, end), found, per_segment=True,

@@ -50,6 +50,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=12345, help="resampling seed (default 12345)")
     p.add_argument("--no-checks", action="store_true", help="skip the error checks")
+    p.add_argument(
+        "--glossary",
+        metavar="FILE",
+        help="terms to check: CSV/TSV (source,target,type,case,note) or TBX",
+    )
     p.add_argument("--json", dest="json_out", help="write the JSON report here")
     p.add_argument("--csv", dest="csv_out", help="write one row per segment per system here")
     p.add_argument("--findings-csv", help="write one row per finding here")
@@ -140,6 +145,7 @@ def evaluate_options(args: argparse.Namespace) -> Any:
         names=tuple(args.name) if args.name else None,
         metric_params=params,
         language_pair=_language_pair(args.language_pair),
+        glossary=args.glossary,
     )
 
 

@@ -32,6 +32,7 @@ from evalharness.gate.config import (
     metric_params,
     thresholds_from_options,
 )
+from evalharness.gate.verdict import FindingRef
 from evalharness.inputs.formats import FORMATS
 from evalharness.records import LINE_FORMATS, CometOptions
 
@@ -88,6 +89,7 @@ def _add_inputs(g: Any) -> None:
     add_language_argument(g)
     g.add_argument("--tokenize", help="sacrebleu BLEU tokenizer (default: as sacrebleu picks)")
     g.add_argument("--lowercase", action="store_true", help="case-insensitive lexical metrics")
+    g.add_argument("--glossary", metavar="FILE", help="terms for the glossary check (CSV/TSV/TBX)")
 
 
 def _add_thresholds(t: Any) -> None:
@@ -101,7 +103,11 @@ def _add_thresholds(t: Any) -> None:
         "default bleu=1,chrf=1,chrf++=1,ter=1,comet=0.01",
     )
     t.add_argument(
-        "--max-findings", action="append", metavar="SEV=N", help="fail on more than N findings"
+        "--max-findings",
+        action="append",
+        metavar="KEY=N",
+        help="fail on more than N findings of a severity or worse (major=0) or of the "
+        "categories a pattern matches ('terminology/*=0', 'design/markup=0')",
     )
     t.add_argument(
         "--no-more-findings",
@@ -221,6 +227,7 @@ def _override(
         source=args.src or suite.source,
         language_pair=_checked_pair(args.language_pair) or suite.language_pair,
         thresholds=thresholds,
+        glossary=args.glossary or suite.glossary,
     )
 
 
@@ -317,6 +324,7 @@ def suite_evaluate_options(
         names=("baseline", "candidate") if suite.baseline_hypothesis else None,
         metric_params=dict(suite.metric_params),
         language_pair=suite.language_pair or _saved_pair(saved, baseline_report),
+        glossary=suite.glossary,
     )
 
 
@@ -351,7 +359,17 @@ def github_annotations(verdict: GateVerdict) -> list[str]:
         for case, check in suite.failures():
             title = f"evalharness gate: {suite.name} {case} {check.kind}"
             lines.append(f"::error title={_escape(title, True)}::{_escape(check.message)}")
+            lines += [_finding_annotation(suite.name, finding) for finding in check.findings]
     return lines
+
+
+def _finding_annotation(suite: str, finding: FindingRef) -> str:
+    """``::error file=F,line=N,title=...::message`` pointing at a finding's line."""
+    where = f"file={_escape(finding.path, True)}"
+    if finding.line is not None:
+        where += f",line={finding.line}"
+    title = f"evalharness {suite}: {finding.category} ({finding.check})"
+    return f"::error {where},title={_escape(title, True)}::{_escape(finding.message)}"
 
 
 def _escape(text: str, prop: bool = False) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from evalharness.errors import GateRefusal, MetricUnavailableError
+from evalharness.gate.categories import category_matches
 from evalharness.gate.config import Thresholds
 from evalharness.gate.snapshot import (
     SystemSnapshot,
@@ -36,6 +37,7 @@ from evalharness.gate.verdict import (
     format_score,
 )
 from evalharness.metrics.base import get_metric
+from evalharness.records import SEVERITIES
 
 __all__ = [
     "GATE_SCHEMA",
@@ -206,21 +208,35 @@ def _drop_check(v: MetricVerdict, tolerance: float, alpha: float) -> CheckResult
     return CheckResult("max_drop", tolerance, not failed, f"{name} {verdict}: {figures}")
 
 
+MAX_LISTED_FINDINGS = 50
+"""Findings a failed threshold lists (JUnit text, CI annotations); the count names them all."""
+
+
+def _max_findings(cand: SystemSnapshot, key: str, limit: int) -> CheckResult:
+    """One ``max_findings`` threshold: a severity (that or worse) or a category pattern."""
+    if key in SEVERITIES:
+        worse = SEVERITIES[SEVERITIES.index(key) :]
+        count = cand.findings.get(key, 0)
+        counted = [f for f in cand.finding_refs if f.severity in worse]
+        what = f"of severity {key} or worse"
+    else:
+        count = sum(n for c, n in cand.categories.items() if category_matches(c, key))
+        counted = [f for f in cand.finding_refs if category_matches(f.category, key)]
+        what = f"in categories {key}"
+    ok = count <= limit
+    message = f"{count} findings {what}; at most {limit} allowed"
+    if not ok and counted:
+        first = counted[0]
+        line = f" line {first.line}" if first.line is not None else ""
+        message += f" (first: segment {first.segment}{line}, {first.message})"
+    listed = () if ok else tuple(counted[:MAX_LISTED_FINDINGS])
+    return CheckResult("max_findings", limit, ok, message, listed)
+
+
 def _findings_verdict(
     base: SystemSnapshot, cand: SystemSnapshot, thresholds: Thresholds
 ) -> FindingsVerdict | None:
-    checks = []
-    for severity, limit in thresholds.max_findings.items():
-        count = cand.findings.get(severity, 0)
-        ok = count <= limit
-        checks.append(
-            CheckResult(
-                "max_findings",
-                limit,
-                ok,
-                f"{count} findings of severity {severity} or worse; at most {limit} allowed",
-            )
-        )
+    checks = [_max_findings(cand, key, limit) for key, limit in thresholds.max_findings.items()]
     if thresholds.no_more_findings:
         before, after = base.findings.get("major", 0), cand.findings.get("major", 0)
         ok = after <= before

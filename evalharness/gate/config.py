@@ -16,6 +16,8 @@ directory of the file::
     hypothesis = "hypotheses/bbc-garbled.txt"
     baseline = "baselines/bbc.json"
     min = { bleu = 10 }
+    glossary = "glossary.tsv"     # terms for the glossary check
+    max_findings = { "terminology/*" = 0, "design/markup" = 0, major = 5 }
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from evalharness.errors import InputError, UsageError
+from evalharness.gate.categories import is_category_pattern
 from evalharness.inputs.formats import FORMATS
 from evalharness.lang.profiles import parse_language_pair
 from evalharness.records import SEVERITIES
@@ -61,7 +64,10 @@ class Thresholds:
         max_drop: Metric -> largest tolerated significant drop from the baseline;
             ``None`` switches the drop check off for that metric. Metrics not
             named use :data:`DEFAULT_MAX_DROP`.
-        max_findings: Severity -> most findings of that severity or worse.
+        max_findings: Severity -> most findings of that severity or worse, or
+            category pattern (``terminology/*``, ``design/markup``; fnmatch, and a
+            bare MQM branch such as ``locale`` means ``locale/*``) -> most findings
+            whose category matches.
         no_more_findings: Fail when the candidate has more major-or-critical
             findings than the baseline.
         alpha: Significance level of the paired test.
@@ -89,11 +95,11 @@ class Thresholds:
             raise UsageError(f"unknown test {self.test!r}; choose from: {', '.join(TESTS)}")
         if self.samples is not None and self.samples < 1:
             raise UsageError(f"the paired test needs at least 1 sample, got {self.samples}")
-        for severity in self.max_findings:
-            if severity not in SEVERITIES:
+        for key in self.max_findings:
+            if key not in SEVERITIES and not is_category_pattern(key):
                 raise UsageError(
-                    f"unknown severity {severity!r} in max-findings; "
-                    f"choose from: {', '.join(SEVERITIES)}"
+                    f"unknown severity {key!r} in max-findings; choose from: "
+                    f"{', '.join(SEVERITIES)}, or give a category pattern such as terminology/*"
                 )
 
     @property
@@ -143,6 +149,7 @@ class Suite:
         baseline_system: Which system of the baseline report (default: the first).
         metric_params: Metric options (``{"bleu": {"tokenize": "intl"}}``).
         language_pair: ``SRC-TGT`` (``en-de``); ``None`` detects the languages.
+        glossary: Glossary file for the ``glossary`` check, or ``None``.
         thresholds: The rules for this suite.
         references: Every reference file, the first included, when there are
             several (``references = [...]`` in the file); else empty.
@@ -160,6 +167,7 @@ class Suite:
     metric_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     language_pair: str | None = None
     thresholds: Thresholds = field(default_factory=Thresholds)
+    glossary: str | None = None
     references: tuple[str, ...] = ()
 
     @property
@@ -195,9 +203,9 @@ class GateConfig:
 
 _SUITE_KEYS = {
     "name", "reference", "references", "hypothesis", "baseline", "source", "format", "metrics",
-    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase", "language_pair",
+    "baseline_hypothesis", "baseline_system", "tokenize", "lowercase", "language_pair", "glossary",
 }  # fmt: skip
-_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase", "language_pair"}
+_DEFAULT_KEYS = {"metrics", "format", "tokenize", "lowercase", "language_pair", "glossary"}
 _THRESHOLD_KEYS = {
     "min": "min_score",
     "max": "max_score",
@@ -312,6 +320,7 @@ def _build_suite(raw: Mapping[str, Any], root: Path) -> Suite:
         metric_params=metric_params(raw.get("tokenize"), bool(raw.get("lowercase", False))),
         language_pair=pair,
         thresholds=thresholds_from_table(raw),
+        glossary=_resolve(root, raw.get("glossary")),
     )
 
 

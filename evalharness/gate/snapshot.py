@@ -9,13 +9,13 @@ reference sentences that neither run's alignment splits, with stats summed per b
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from evalharness.errors import GateRefusal, InputError
-from evalharness.gate.verdict import display_name
+from evalharness.gate.verdict import FindingRef, display_name
 from evalharness.records import SEVERITIES
 
 # Package versions (sacrebleu's ``version``, COMET's ``comet``) and COMET's
@@ -41,6 +41,8 @@ class SystemSnapshot:
         findings: Severity -> findings of that severity or worse.
         reference_set: Digests of every reference (``references`` of the
             report); ``None`` for reports older than that field.
+        categories: Category -> findings of that category.
+        finding_refs: Every finding, located (file, line, segment), in segment order.
     """
 
     origin: str
@@ -53,6 +55,8 @@ class SystemSnapshot:
     stats: Mapping[str, np.ndarray | None]
     findings: Mapping[str, int]
     reference_set: tuple[str, ...] | None = None
+    categories: Mapping[str, int] = field(default_factory=dict)
+    finding_refs: tuple[FindingRef, ...] = ()
 
 
 def system_snapshot(report: Mapping[str, Any], system: str | None, origin: str) -> SystemSnapshot:
@@ -86,6 +90,7 @@ def _read_system(report: Mapping[str, Any], entry: Mapping[str, Any], origin: st
     if not all(np.isfinite(v) for v in scores.values()):
         raise ValueError("a metric score is not a finite number")
     by_severity = entry.get("findings", {}).get("by_severity", {})
+    by_category = entry.get("findings", {}).get("by_category", {})
     return SystemSnapshot(
         origin=origin,
         reference_sha256=report.get("reference", {}).get("sha256"),
@@ -99,6 +104,8 @@ def _read_system(report: Mapping[str, Any], entry: Mapping[str, Any], origin: st
         stats={n: _stats_array(segments, n) for n in ok},
         findings=_at_or_worse(by_severity),
         reference_set=_reference_set(report),
+        categories={str(k): int(v) for k, v in by_category.items()},
+        finding_refs=finding_refs(segments, str(entry.get("path") or origin)),
     )
 
 
@@ -134,6 +141,27 @@ def check_reference_sets(base: SystemSnapshot, cand: SystemSnapshot) -> None:
             f"its {n_base} reference text(s) differ); gate with the baseline's references or "
             "refresh it with evalharness baseline update"
         )
+
+
+def finding_refs(segments: Sequence[Mapping[str, Any]], path: str) -> tuple[FindingRef, ...]:
+    """Every finding of a report's segments, with the file line it points at."""
+    refs = []
+    for seg in segments:
+        lines = list(seg.get("hyp_lines") or []) or list(seg.get("ref_lines") or [])
+        for err in seg.get("errors") or ():
+            refs.append(
+                FindingRef(
+                    path=path,
+                    line=int(lines[0]) if lines else None,
+                    segment=int(seg.get("id", 0)),
+                    check=str(err.get("check") or ""),
+                    category=str(err.get("category") or "other"),
+                    severity=str(err.get("severity") or "minor"),
+                    span=str(err.get("hyp_span") or err.get("ref_span") or ""),
+                    message=str(err.get("message") or ""),
+                )
+            )
+    return tuple(refs)
 
 
 def _stats_array(segments: Sequence[Mapping[str, Any]], metric: str) -> np.ndarray | None:

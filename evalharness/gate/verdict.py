@@ -27,6 +27,40 @@ def format_score(metric: str, value: float | None, signed: bool = False) -> str:
 
 
 @dataclass(frozen=True)
+class FindingRef:
+    """One finding that a findings threshold counted, located for CI annotations.
+
+    Attributes:
+        path: The hypothesis file.
+        line: File line of the segment's first hypothesis (else reference) line.
+        segment: Segment id.
+        check: Id of the check that found it.
+        category: MQM category.
+        severity: ``minor``, ``major`` or ``critical``.
+        span: The offending text (the hypothesis span, else the reference span).
+        message: The finding's message (names the term or tag).
+    """
+
+    path: str
+    line: int | None
+    segment: int
+    check: str
+    category: str
+    severity: str
+    span: str
+    message: str
+
+    def describe(self) -> str:
+        """``file:line: segment N: [major] category (check) 'span': message``."""
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        span = f" {self.span!r}" if self.span else ""
+        return (
+            f"{where}: segment {self.segment}: [{self.severity}] {self.category} "
+            f"({self.check}){span}: {self.message}"
+        )
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """One threshold applied to one metric (or to the findings).
 
@@ -35,12 +69,14 @@ class CheckResult:
         threshold: The limit that was applied.
         passed: Whether the candidate is within it.
         message: One sentence naming the metric, the figures and the limit.
+        findings: For a failed findings threshold, the findings it counted.
     """
 
     kind: str
     threshold: float
     passed: bool
     message: str
+    findings: tuple[FindingRef, ...] = ()
 
 
 class _Checked:

@@ -3,7 +3,9 @@
 One ``<testsuite>`` per gate suite, one ``<testcase>`` per metric (plus one for
 the findings when a findings threshold is set). A failed threshold is a
 ``<failure>`` whose message names the metric, the baseline and candidate scores,
-the delta, its interval and the p-value; a refused comparison is an ``<error>``.
+the delta, its interval and the p-value; a failed findings threshold lists the
+findings it counted, each with its file line, segment and span (the term or tag);
+a refused comparison is an ``<error>``.
 """
 
 from __future__ import annotations
@@ -75,7 +77,16 @@ def _case(classname: str, name: str, checks: tuple[CheckResult, ...]) -> ET.Elem
             type="regression",
             message="; ".join(c.message for c in failed),
         )
-        failure.text = "\n".join(f"{c.kind} {c.threshold:g}: {c.message}" for c in failed)
+        failure.text = "\n".join(_failure_lines(failed))
     out = ET.SubElement(case, "system-out")
     out.text = "\n".join(c.message for c in checks) or "no thresholds apply"
     return case
+
+
+def _failure_lines(failed: list[CheckResult]) -> list[str]:
+    """Each failed check, then the findings it counted (file:line, segment, term or tag)."""
+    lines = []
+    for check in failed:
+        lines.append(f"{check.kind} {check.threshold:g}: {check.message}")
+        lines += [f"  {finding.describe()}" for finding in check.findings]
+    return lines

@@ -15,6 +15,7 @@
   var E = { sev: 0, cat: 1, check: 2, msg: 3, hypSpan: 4, refSpan: 5, hs: 6, he: 7, rs: 8, re: 9 };
   var TOKEN = /[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]/gu;
   var HASH = /^#(?:sys-(\d+)-)?seg-(-?\d+)$/;
+  var QA_CHECKS = ['glossary', 'format'];
 
   performance.mark('evalharness-script');
   var DATA = JSON.parse(document.getElementById('data').textContent);
@@ -30,7 +31,7 @@
   function byId(id) { return document.getElementById(id); }
   var ui = {
     form: byId('controls'), search: byId('f-search'), severity: byId('f-severity'),
-    category: byId('f-category'), alignment: byId('f-alignment'), sort: byId('f-sort'),
+    category: byId('f-category'), check: byId('f-check'), alignment: byId('f-alignment'), sort: byId('f-sort'),
     errors: byId('f-errors'), rows: byId('rows'), count: byId('count'),
     before: byId('more-before'), after: byId('more-after'), sentinel: byId('sentinel'),
     sysLabel: byId('segments-system'), dialog: byId('compare'), dialogBody: byId('compare-body'),
@@ -121,6 +122,7 @@
       q: ui.search.value.trim().toLowerCase(),
       sev: sev === '' ? null : sev === 'none' ? -1 : Number(sev),
       cat: ui.category.value === '' ? -1 : Number(ui.category.value),
+      check: ui.check.value,
       align: ui.alignment.value,
       onlyErrors: ui.errors.checked,
       sort: ui.sort.value
@@ -134,7 +136,12 @@
     if (f.sev === -1 && errs.length) return false;
     if (f.sev !== null && f.sev >= 0 && !hasErr(errs, E.sev, f.sev)) return false;
     if (f.cat >= 0 && !hasErr(errs, E.cat, f.cat)) return false;
+    if (f.check && !errs.some(function (err) { return checkMatches(err[E.check], f.check); })) return false;
     return !hay || hay[i].indexOf(f.q) >= 0;
+  }
+
+  function checkMatches(check, wanted) {
+    return wanted === 'qa' ? QA_CHECKS.indexOf(check) >= 0 : check === wanted;
   }
 
   function computeOrder() {
@@ -608,13 +615,18 @@
     var aligns = new Set();
     SYSTEMS.forEach(function (sys) { sys.segs.forEach(function (s) { aligns.add(s[F.align]); }); });
     Array.from(aligns).sort().forEach(function (a) { ui.alignment.appendChild(option(a, a)); });
+    var checks = new Set();
+    SYSTEMS.forEach(function (sys) {
+      sys.segs.forEach(function (s) { s[F.errs].forEach(function (e) { if (e[E.check]) checks.add(e[E.check]); }); });
+    });
+    Array.from(checks).sort().forEach(function (c) { ui.check.appendChild(option(c, c)); });
 
     var timer = 0;
     ui.search.addEventListener('input', function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 150);
     });
-    [ui.severity, ui.category, ui.alignment, ui.sort, ui.errors].forEach(function (control) {
+    [ui.severity, ui.category, ui.check, ui.alignment, ui.sort, ui.errors].forEach(function (control) {
       control.addEventListener('change', refresh);
     });
     ui.form.addEventListener('submit', function (ev) { ev.preventDefault(); refresh(); });
