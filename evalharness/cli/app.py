@@ -19,7 +19,7 @@ from typing import TextIO
 from evalharness import __version__
 from evalharness.errors import EvalHarnessError, ExitStatus
 
-COMMAND_MODULES = ("evaluate", "report", "gate", "baseline", "comet")
+COMMAND_MODULES = ("evaluate", "report", "gate", "baseline", "comet", "history")
 
 
 @dataclass
