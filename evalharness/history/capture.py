@@ -141,6 +141,9 @@ def capture_run(
         captured = tuple(_system(entry) for entry in entries)
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"not a complete evaluate report ({exc!r} missing)", suite) from None
+    if not captured:
+        wanted = ", ".join(systems or ())
+        raise InputError(f"the report has no system to record (asked for: {wanted or 'any'})", suite)
     source = report.get("source") or {}
     return RunRecord(
         uid=uuid.uuid4().hex,
