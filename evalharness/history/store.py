@@ -331,7 +331,7 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
                 system_id, run_id, m.metric, m.status, m.score,
                 None if m.ci95 is None else m.ci95[0], None if m.ci95 is None else m.ci95[1],
                 m.signature, m.reason,
-                None if m.stats is None else pack_array(m.stats),
+                None if m.stats is None else pack_array(_compact(m.stats)),
                 None if m.sentence_scores is None else pack_array(m.sentence_scores),
             )
             for m in system.metrics
@@ -341,6 +341,17 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
         "INSERT INTO findings (system_id, run_id, category, severity, count) VALUES (?, ?, ?, ?, ?)",
         [(system_id, run_id, c, s, n) for (c, s), n in sorted(system.findings.items())],
     )
+
+
+def _compact(stats: np.ndarray) -> np.ndarray:
+    """Whole counts (BLEU's, chrF's) as int32, half the bytes; anything else unchanged.
+
+    The snapshot turns them back into floats, so the gate sees the report's values.
+    """
+    whole = stats.size and np.all(np.isfinite(stats)) and np.all(stats == np.round(stats))
+    if whole and np.abs(stats).max() < 2**31:
+        return stats.astype(np.int32)
+    return stats
 
 
 def _snapshot(
@@ -361,7 +372,7 @@ def _snapshot(
         signatures={m[0]: str(m[3]) for m in metrics},
         ref_counts=tuple(int(n) for n in unpack_array(counts)),
         ref_texts=tuple(unpack_texts(texts)),
-        stats={m[0]: None if m[5] is None else unpack_array(m[5]) for m in ok},
+        stats={m[0]: None if m[5] is None else unpack_array(m[5]).astype(float) for m in ok},
         # The gate counts findings at each severity or worse.
         findings={s: sum(severity_counts[i:]) for i, s in enumerate(SEVERITIES)},
     )
