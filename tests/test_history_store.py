@@ -93,12 +93,22 @@ def test_migration_from_schema_1_keeps_old_runs(history_reports: Reports, tmp_pa
         (old,) = store.list_runs()
         assert old.gate_status is None and old.systems == ("old-system",)
         assert store.run(1).systems[0].findings == {}
+        assert store.snapshot(1).ref_texts == ("a",)  # written before texts were shared
         report = json.loads(history_reports.gpt4.read_text())
         store.record(capture_run(report, suite="news", command="gate", gate_status="pass"))
         assert [r.gate_status for r in store.list_runs()] == [None, "pass"]
     fresh = tmp_path / "fresh.sqlite"
     HistoryStore.open(str(fresh), create=True).close()
     assert _columns(path) == _columns(fresh)
+
+
+def test_reference_texts_are_stored_once(history_reports: Reports, tmp_path: Path) -> None:
+    report = json.loads(history_reports.gpt4.read_text())
+    with open_store(str(tmp_path / "h.sqlite"), create=True) as store:
+        runs = [capture_run(report, suite="news", command="evaluate") for _ in range(3)]
+        store.record(*runs)
+        assert store.db.query("SELECT COUNT(*) FROM texts") == [(1,)]
+        assert store.snapshot(3).ref_texts == runs[0].systems[0].ref_texts
 
 
 def _insert_v1_run(tx: Transaction) -> None:

@@ -72,6 +72,15 @@ MIGRATIONS: Sequence[Sequence[str]] = (
             PRIMARY KEY (system_id, category, severity))""",
         "CREATE INDEX systems_name ON systems (name, run_id)",
     ),
+    # 3: reference texts stored once per distinct content (runs of a suite share
+    # them); systems.ref_texts stays for rows written before, empty after.
+    (
+        """CREATE TABLE texts (
+            id {id},
+            digest TEXT NOT NULL UNIQUE,
+            data {blob} NOT NULL)""",
+        "ALTER TABLE systems ADD COLUMN ref_texts_id BIGINT REFERENCES texts(id)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

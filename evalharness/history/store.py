@@ -7,6 +7,7 @@ queries written once for both databases.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -173,8 +174,9 @@ class HistoryStore:
         origin = f"run {run_id}"
         where, params = ("", (run_id,)) if system is None else (" AND name = ?", (run_id, system))
         rows = self.db.query(
-            "SELECT s.id, s.name, s.ref_counts, s.ref_texts, r.reference_sha256 "
-            f"FROM systems s JOIN runs r ON r.id = s.run_id WHERE s.run_id = ?{where} "
+            "SELECT s.id, s.name, s.ref_counts, COALESCE(t.data, s.ref_texts), r.reference_sha256 "
+            "FROM systems s JOIN runs r ON r.id = s.run_id "
+            f"LEFT JOIN texts t ON t.id = s.ref_texts_id WHERE s.run_id = ?{where} "
             "ORDER BY s.position LIMIT 1",
             params,
         )
@@ -316,11 +318,11 @@ def _insert_run(tx: Transaction, run: RunRecord) -> int:
 def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRecord) -> None:
     system_id = tx.insert(
         "INSERT INTO systems (run_id, position, name, path, hypothesis_sha256, findings_total, "
-        "ref_counts, ref_texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "ref_counts, ref_texts, ref_texts_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             run_id, position, system.name, system.path, system.hypothesis_sha256,
             system.findings_total, pack_array(np.asarray(system.ref_counts, dtype=np.int32)),
-            pack_texts(system.ref_texts),
+            b"", _text_id(tx, system.ref_texts),
         ),
     )  # fmt: skip
     tx.executemany(
@@ -341,6 +343,17 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
         "INSERT INTO findings (system_id, run_id, category, severity, count) VALUES (?, ?, ?, ?, ?)",
         [(system_id, run_id, c, s, n) for (c, s), n in sorted(system.findings.items())],
     )
+
+
+def _text_id(tx: Transaction, texts: Sequence[str]) -> int:
+    """Id of these texts in the ``texts`` table, stored once per distinct content."""
+    blob = pack_texts(texts)
+    digest = hashlib.sha256(blob).hexdigest()
+    tx.execute(
+        "INSERT INTO texts (digest, data) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
+        (digest, blob),
+    )
+    return int(tx.execute("SELECT id FROM texts WHERE digest = ?", (digest,))[0][0])
 
 
 def _compact(stats: np.ndarray) -> np.ndarray:
