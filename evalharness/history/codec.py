@@ -14,14 +14,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_LEVEL = 6
+# Arrays are written with every run: level 1 is ~3x faster than 6 for 4% more
+# bytes. Texts are written once per distinct content (see the store).
+_ARRAY_LEVEL = 1
+_TEXT_LEVEL = 6
 
 
 def pack_array(array: np.ndarray) -> bytes:
     """Compress one numpy array (any numeric dtype and shape)."""
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return zlib.compress(buffer.getvalue(), _LEVEL)
+    return zlib.compress(buffer.getvalue(), _ARRAY_LEVEL)
 
 
 def unpack_array(blob: bytes | memoryview) -> np.ndarray:
@@ -37,9 +40,15 @@ def unpack_array(blob: bytes | memoryview) -> np.ndarray:
         raise ValueError(f"not a packed array: {exc}") from None
 
 
-def pack_texts(texts: Sequence[str]) -> bytes:
-    """Compress a list of strings."""
-    return zlib.compress(json.dumps(list(texts), ensure_ascii=False).encode("utf-8"), _LEVEL)
+def encode_texts(texts: Sequence[str]) -> bytes:
+    """A list of strings as UTF-8 JSON, uncompressed (what :func:`pack_texts` compresses)."""
+    return json.dumps(list(texts), ensure_ascii=False).encode("utf-8")
+
+
+def pack_texts(texts: Sequence[str] | bytes) -> bytes:
+    """Compress a list of strings (or its :func:`encode_texts` bytes)."""
+    raw = texts if isinstance(texts, bytes) else encode_texts(texts)
+    return zlib.compress(raw, _TEXT_LEVEL)
 
 
 def unpack_texts(blob: bytes | memoryview) -> list[str]:

@@ -19,7 +19,13 @@ from evalharness.errors import InputError
 from evalharness.gate.snapshot import SystemSnapshot
 from evalharness.history.backends import DEFAULT_TIMEOUT, Database, Transaction, open_database
 from evalharness.history.capture import RunRecord, SystemRecord
-from evalharness.history.codec import pack_array, pack_texts, unpack_array, unpack_texts
+from evalharness.history.codec import (
+    encode_texts,
+    pack_array,
+    pack_texts,
+    unpack_array,
+    unpack_texts,
+)
 from evalharness.history.runs import (
     RunSummary,
     StoredMetric,
@@ -347,11 +353,14 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
 
 def _text_id(tx: Transaction, texts: Sequence[str]) -> int:
     """Id of these texts in the ``texts`` table, stored once per distinct content."""
-    blob = pack_texts(texts)
-    digest = hashlib.sha256(blob).hexdigest()
+    raw = encode_texts(texts)
+    digest = hashlib.sha256(raw).hexdigest()
+    found = tx.execute("SELECT id FROM texts WHERE digest = ?", (digest,))
+    if found:
+        return int(found[0][0])
     tx.execute(
         "INSERT INTO texts (digest, data) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
-        (digest, blob),
+        (digest, pack_texts(raw)),
     )
     return int(tx.execute("SELECT id FROM texts WHERE digest = ?", (digest,))[0][0])
 
