@@ -138,6 +138,7 @@ def bench(args: argparse.Namespace, work: Path) -> None:
     rows.append(["record, one run per transaction", f"{single * 1000:.1f} ms/run", "", "50 runs"])
     trend_html, csv = work / "trend.html", work / "runs.csv"
     steps = [
+        ("evalharness --version (start-up only)", ["--version"], "interpreter and CLI imports"),
         ("history list (all runs)", ["history", "list", "--history", location], f"{args.runs} lines"),
         ("history trend, 1 suite", ["history", "trend", "--suite", "suite-3", "--html", str(trend_html), "--history", location], "1,000 runs, 3 charts"),
         ("history compare", ["history", "compare", "1", "11", "--history", location], "1,000 bootstrap resamples"),
