@@ -131,7 +131,8 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
     if args.record:
         from evalharness.cli import history
 
-        run = history.ReportToRecord(report, args.suite or history.default_suite(args.ref), "evaluate")
+        suite = args.suite or history.default_suite(args.ref)
+        run = history.ReportToRecord(report, suite, "evaluate")
         history.record_reports([run], history.record_location(args, env), env, quiet=args.quiet)
     return ExitStatus.SUCCESS
 
