@@ -57,3 +57,10 @@ def test_flat_series_gets_a_visible_range() -> None:
         float(y) for y in re.findall(r'class="point" data-run="\d" cx="[\d.]+" cy="([\d.]+)"', html)
     }
     assert len(ys) == 1 and 16 < ys.pop() < 200
+
+
+def test_direction_comes_from_the_recorded_run() -> None:
+    html = render_trend([point(1, 40.0, metric="ter", higher_is_better=False)])
+    assert "TER (lower is better)" in html
+    html = render_trend([point(1, 40.0, metric="plugin", higher_is_better=True)])
+    assert "plugin (higher is better)" in html

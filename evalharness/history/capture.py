@@ -37,6 +37,7 @@ class MetricRecord:
         reason: Why it is unavailable.
         stats: Per-segment sufficient statistics (segments x fields), if any.
         sentence_scores: Per-segment scores (NaN where a segment has none).
+        higher_is_better: The metric's direction from the registry (None if unknown).
     """
 
     metric: str
@@ -47,6 +48,7 @@ class MetricRecord:
     reason: str | None = None
     stats: np.ndarray | None = None
     sentence_scores: np.ndarray | None = None
+    higher_is_better: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,19 @@ def _metric(name: str, entry: Mapping[str, Any], segments: list[Any]) -> MetricR
         reason=None if ok else str(entry.get("reason") or "unavailable"),
         stats=stats,
         sentence_scores=scores,
+        higher_is_better=metric_direction(name),
     )
+
+
+def metric_direction(metric: str) -> bool | None:
+    """Whether higher scores are better, from the metric registry (None: not registered)."""
+    from evalharness.errors import UsageError
+    from evalharness.metrics.base import get_metric
+
+    try:
+        return bool(get_metric(metric).higher_is_better)
+    except (UsageError, TypeError):
+        return None
 
 
 def _languages(report: Mapping[str, Any]) -> str | None:

@@ -89,3 +89,4 @@ class TrendPoint:
     git_commit: str | None
     git_branch: str | None
     findings_total: int
+    higher_is_better: bool | None = None

@@ -81,6 +81,9 @@ MIGRATIONS: Sequence[Sequence[str]] = (
             data {blob} NOT NULL)""",
         "ALTER TABLE systems ADD COLUMN ref_texts_id BIGINT REFERENCES texts(id)",
     ),
+    # 4: each metric's direction as the recorder's registry had it, so that
+    # reading a trend needs no metric plugin loaded (1 higher is better, 0 lower).
+    ("ALTER TABLE metrics ADD COLUMN higher_is_better INTEGER",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -216,7 +216,8 @@ class HistoryStore:
         system_filter = "" if system is None else " AND s.name = ?"
         rows = self.db.query(
             "SELECT r.id, r.created, r.suite, s.name, m.metric, m.status, m.score, m.ci95_low, "
-            "m.ci95_high, m.signature, r.gate_status, r.git_commit, r.git_branch, s.findings_total "
+            "m.ci95_high, m.signature, r.gate_status, r.git_commit, r.git_branch, s.findings_total, "
+            "m.higher_is_better "
             "FROM metrics m JOIN systems s ON s.id = m.system_id JOIN runs r ON r.id = m.run_id "
             f"WHERE r.id IN ({where}){system_filter} "
             "ORDER BY r.suite, s.name, m.metric, r.id",
@@ -237,6 +238,7 @@ class HistoryStore:
                 git_commit=r[11],
                 git_branch=r[12],
                 findings_total=int(r[13]),
+                higher_is_better=None if r[14] is None else bool(r[14]),
             )
             for r in rows
         ]
@@ -333,7 +335,8 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
     )  # fmt: skip
     tx.executemany(
         "INSERT INTO metrics (system_id, run_id, metric, status, score, ci95_low, ci95_high, "
-        "signature, reason, stats, sentence_scores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "signature, reason, stats, sentence_scores, higher_is_better) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 system_id, run_id, m.metric, m.status, m.score,
@@ -341,6 +344,7 @@ def _insert_system(tx: Transaction, run_id: int, position: int, system: SystemRe
                 m.signature, m.reason,
                 None if m.stats is None else pack_array(_compact(m.stats)),
                 None if m.sentence_scores is None else pack_array(m.sentence_scores),
+                None if m.higher_is_better is None else int(m.higher_is_better),
             )
             for m in system.metrics
         ],

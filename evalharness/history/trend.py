@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from evalharness.errors import UsageError
 from evalharness.gate.verdict import display_name, format_score
 from evalharness.history.runs import TrendPoint
 
@@ -95,19 +94,21 @@ def render_trend(points: Sequence[TrendPoint], title: str = "evalharness history
         )
         for s in charts:
             if s.metric not in directions:
-                directions[s.metric] = _direction(s.metric)
+                directions[s.metric] = _direction(s)
             parts.append(_chart(s, directions[s.metric]))
         parts.append("</section>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
-def _direction(metric: str) -> str:
-    from evalharness.metrics.base import get_metric
+def _direction(series: Series) -> str:
+    # Recorded with the run; runs stored before schema 4 ask the registry.
+    higher = series.points[-1].higher_is_better
+    if higher is None:
+        from evalharness.history.capture import metric_direction
 
-    try:
-        higher = bool(get_metric(metric).higher_is_better)
-    except (UsageError, TypeError):
+        higher = metric_direction(series.metric)
+    if higher is None:
         return ""
     return " (higher is better)" if higher else " (lower is better)"
 
