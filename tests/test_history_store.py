@@ -67,6 +67,8 @@ def test_capture_keeps_what_the_gate_needs(history_reports: Reports) -> None:
     assert bleu.stats is not None and bleu.sentence_scores is not None
     np.testing.assert_array_equal(bleu.stats, [s["stats"]["bleu"] for s in segments])
     np.testing.assert_array_equal(bleu.sentence_scores, [s["scores"]["bleu"] for s in segments])
+    directions = {m.metric: m.higher_is_better for m in system.metrics}
+    assert directions == {"bleu": True, "chrf": True, "ter": False}
 
 
 def test_stored_snapshot_equals_the_reports(history_reports: Reports) -> None:
