@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("errors.py", "error checks: recall, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
     ("html_report.py", "HTML report size and rendering"),
+    ("history.py", "run history: 10,000 stored runs; list, trend, compare, export"),
 ]
 PACKAGES = ("evalharness", "sacrebleu", "numpy", "numba", "unbabel-comet", "torch", "pandas")
 
