@@ -243,12 +243,6 @@ class HistoryStore:
             for r in rows
         ]
 
-    def integrity(self) -> str:
-        """``ok``, or what SQLite's integrity check found (PostgreSQL: always ``ok``)."""
-        if self.db.dialect.name != "sqlite":
-            return "ok"
-        return "; ".join(str(r[0]) for r in self.db.query("PRAGMA integrity_check"))
-
 
 @contextmanager
 def open_store(location: str, **kwargs: Any) -> Iterator[HistoryStore]:
