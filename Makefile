@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 TORCH  ?= torch==2.13.0
 
-.PHONY: install demo test lint bench browser clean
+.PHONY: install demo test lint bench browser postgres clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,13 +24,20 @@ browser:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) || \
 	    echo "warning: could not install chromium/chromium-driver; browser tests will fail" >&2; }
 
+# PostgreSQL server for the history tests (Debian packages; the tests start a temporary
+# cluster under /tmp on a local socket and skip only when these binaries are absent).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+	    echo "warning: could not install postgresql; the PostgreSQL history tests will skip" >&2; }
+
 demo: install
 	$(BIN)/evalharness evaluate --ref references/bbc.md --hyp hypotheses/bbc-garbled.txt \
 	  --json reports/bbc/report.json --csv reports/bbc/report.csv \
 	  --findings-csv reports/bbc/findings.csv --html reports/bbc/report.html
 
 # The whole suite, then the project's own regression gate on the seed pair, as a user's CI runs it.
-test: install browser
+test: install browser postgres
 	$(BIN)/python -m pytest -q
 	$(BIN)/evalharness gate --config evalharness.toml --junit reports/gate.xml --markdown reports/gate.md
 

@@ -37,6 +37,7 @@ BENCHMARKS = [
     ("html_report.py", "HTML report size and rendering"),
     ("meta.py", "metric and error-report agreement with MQM raters"),
     ("languages.py", "tokenizer parity per target language, language detection, checks per language"),
+    ("history.py", "run history: 10,000 stored runs; list, trend, compare, export"),
 ]
 PACKAGES = ("evalharness", "sacrebleu", "numpy", "numba", "unbabel-comet", "torch", "pandas")
 

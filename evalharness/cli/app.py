@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from evalharness import __version__
 from evalharness.errors import EvalHarnessError, ExitStatus
 
-COMMAND_MODULES = ("evaluate", "report", "gate", "baseline", "comet", "meta")
+COMMAND_MODULES = ("evaluate", "report", "gate", "baseline", "comet", "meta", "history")
 
 
 @dataclass

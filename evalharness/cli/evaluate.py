@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from evalharness.cli.history import add_record_arguments
 from evalharness.errors import ExitStatus, UsageError
 from evalharness.inputs.formats import FORMATS
 from evalharness.records import CometOptions
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--html", dest="html_out", help="write the self-contained HTML report here")
     p.add_argument("--quiet", action="store_true", help="no progress or status lines")
     add_comet_arguments(p)
+    add_record_arguments(p, suite=True)
     p.set_defaults(handler=run)
 
 
@@ -168,6 +170,12 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
     from evalharness.report.terminal import format_summary
 
     env.stdout.write(format_summary(report))
+    if args.record:
+        from evalharness.cli import history
+
+        suite = args.suite or history.default_suite(args.ref)
+        run = history.ReportToRecord(report, suite, "evaluate")
+        history.record_reports([run], history.record_location(args, env), env, quiet=args.quiet)
     return ExitStatus.SUCCESS
 
 

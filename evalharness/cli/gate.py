@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from evalharness.cli.evaluate import add_comet_arguments, add_language_argument, comet_options
+from evalharness.cli.history import (
+    ReportToRecord,
+    add_record_arguments,
+    gate_keeper,
+    record_gate_runs,
+)
 from evalharness.errors import ExitStatus, GateRefusal, InputError, UsageError
 from evalharness.fsutil import atomic_write_text
 from evalharness.gate.compare import (
@@ -37,6 +43,8 @@ from evalharness.inputs.formats import FORMATS
 from evalharness.records import LINE_FORMATS, CometOptions
 
 Info = Callable[[str], None]
+# Receives a candidate run's report and the systems to record (None: all).
+Keep = Callable[[dict[str, Any], tuple[str, ...] | None], None]
 
 
 def register(subparsers: Any) -> None:
@@ -59,6 +67,7 @@ def register(subparsers: Any) -> None:
     o.add_argument("--json", dest="json_out", metavar="FILE", help="write the JSON verdict here")
     o.add_argument("--quiet", action="store_true", help="no status lines on stderr")
     add_comet_arguments(p)
+    add_record_arguments(p, suite=False)
     p.set_defaults(handler=run)
 
 
@@ -131,7 +140,11 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
 
     info: Info = (lambda _m: None) if args.quiet else env.info
     comet = comet_options(args)
-    verdicts = [gate_suite(suite, comet, info) for suite in suites_from_args(args)]
+    kept: dict[str, ReportToRecord] = {}
+    verdicts = [
+        gate_suite(suite, comet, info, keep=gate_keeper(kept, suite.name))
+        for suite in suites_from_args(args)
+    ]
     verdict = GateVerdict(tuple(verdicts))
     _write_outputs(verdict, args)
     summary_path = env.environ.get("GITHUB_STEP_SUMMARY")
@@ -148,6 +161,7 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
     for suite in verdict.suites:
         if suite.refusal is not None:
             env.stderr.write(f"error: suite {suite.name}: {suite.refusal}\n")
+    record_gate_runs(args, env, verdict, kept)
     return verdict.exit_status
 
 
@@ -240,7 +254,9 @@ def _checked_pair(spec: str | None) -> str | None:
     return spec
 
 
-def gate_suite(suite: Suite, comet: CometOptions, info: Info) -> SuiteVerdict:
+def gate_suite(
+    suite: Suite, comet: CometOptions, info: Info, keep: Keep | None = None
+) -> SuiteVerdict:
     """Evaluate one suite's candidate (and baseline system) and compare them.
 
     A refused comparison or an unreadable input becomes a refused verdict, so
@@ -252,16 +268,19 @@ def gate_suite(suite: Suite, comet: CometOptions, info: Info) -> SuiteVerdict:
     """
     baseline_label = suite.baseline or suite.baseline_hypothesis or ""
     try:
-        base, cand = load_pair(suite, comet, info)
+        base, cand = load_pair(suite, comet, info, keep)
         return compare(suite.name, base, cand, suite.thresholds, candidate_path=suite.hypothesis)
     except (GateRefusal, InputError) as exc:
         return SuiteVerdict(suite.name, baseline_label, suite.hypothesis, refusal=str(exc))
 
 
 def load_pair(
-    suite: Suite, comet: CometOptions, info: Info
+    suite: Suite, comet: CometOptions, info: Info, keep: Keep | None = None
 ) -> tuple[SystemSnapshot, SystemSnapshot]:
-    """Baseline and candidate snapshots of a suite (evaluating what must be)."""
+    """Baseline and candidate snapshots of a suite (evaluating what must be).
+
+    ``keep``, when given, receives the candidate's evaluate report (for the history).
+    """
     from evalharness.pipeline import evaluate
     from evalharness.report.serialize import read_report
 
@@ -270,6 +289,8 @@ def load_pair(
         options = suite_evaluate_options(suite, None, comet, run_checks=needs_findings)
         hyps = [suite.baseline_hypothesis, suite.hypothesis]
         report = evaluate(suite.reference_files, hyps, suite.source, options=options, info=info).to_dict()
+        if keep is not None:
+            keep(report, ("candidate",))
         base = system_snapshot(report, "baseline", suite.baseline_hypothesis)
         return base, system_snapshot(report, "candidate", suite.hypothesis)
     assert suite.baseline is not None  # Suite requires one of the two
@@ -285,7 +306,10 @@ def load_pair(
         named = sorted(suite.thresholds.named_metrics())
         options = _with_metrics(options, tuple(dict.fromkeys([*base.scores, *named])))
     run = evaluate(suite.reference_files, [suite.hypothesis], suite.source, options=options, info=info)
-    return base, system_snapshot(run.to_dict(), None, suite.hypothesis)
+    report = run.to_dict()
+    if keep is not None:
+        keep(report, None)
+    return base, system_snapshot(report, None, suite.hypothesis)
 
 
 def _with_metrics(options: Any, baseline_metrics: tuple[str, ...]) -> Any:

@@ -10,6 +10,10 @@ directory of the file::
     alpha = 0.05
     max_drop = { bleu = 1.0, chrf = 1.0, ter = 1.0 }
 
+    [history]                     # optional: record every gate run
+    record = true
+    path = ".evalharness/history.sqlite"
+
     [[suite]]
     name = "bbc"
     reference = "references/bbc.md"   # or references = ["refA.txt", "refB.txt"]
@@ -182,6 +186,8 @@ class GateConfig:
 
     path: str
     suites: tuple[Suite, ...]
+    history_path: str | None = None
+    history_record: bool = False
 
     def select(self, names: Sequence[str] | None) -> tuple[Suite, ...]:
         """The suites with these names (all when ``names`` is empty).
@@ -235,7 +241,7 @@ def load_config(path: str | Path) -> GateConfig:
         raise InputError(f"cannot read config: {exc}", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", str(path)) from None
-    unknown = set(data) - {"gate", "suite"}
+    unknown = set(data) - {"gate", "suite", "history"}
     if unknown:
         raise InputError(f"unknown top-level keys: {', '.join(sorted(unknown))}", str(path))
     defaults = _table(data.get("gate", {}), "[gate]", str(path), _DEFAULT_KEYS)
@@ -252,7 +258,22 @@ def load_config(path: str | Path) -> GateConfig:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise InputError(f"suite names must be unique: {', '.join(duplicates)}", str(path))
-    return GateConfig(path=str(path), suites=suites)
+    history_path, record = _history_table(data.get("history", {}), p.parent, str(path))
+    return GateConfig(str(path), suites, history_path, record)
+
+
+def _history_table(raw: Any, root: Path, path: str) -> tuple[str | None, bool]:
+    """``[history]``: ``path`` (a file relative to the config, or a URL) and ``record``."""
+    if not isinstance(raw, dict) or set(raw) - {"path", "record"}:
+        raise InputError("[history] must be a table with 'path' and 'record' only", path)
+    location, record = raw.get("path"), raw.get("record", False)
+    if location is not None and (not isinstance(location, str) or not location):
+        raise InputError("[history] path must be a non-empty string", path)
+    if not isinstance(record, bool):
+        raise InputError("[history] record must be true or false", path)
+    if location is not None and "://" not in location:
+        location = _resolve(root, location)
+    return location, record
 
 
 def _table(value: Any, what: str, path: str, allowed: set[str]) -> dict[str, Any]:
