@@ -6,7 +6,7 @@ import pytest
 
 from evalharness.checks import find_errors, line_segments
 from evalharness.checks.text.dates_locale import local_dates
-from evalharness.checks.text.numbers import extract_numbers
+from evalharness.checks.text.number_mentions import extract_numbers
 from evalharness.checks.text.numbers_locale import spelled_values
 from evalharness.checks.text.paraphrase import cores, echoed, longer_by_enough
 from evalharness.checks.text.wordalign import content_words

@@ -10,7 +10,7 @@ from evalharness.checks import find_errors, line_segments
 from evalharness.checks.base import language_support
 from evalharness.checks.builtin.language import main_script
 from evalharness.checks.text.language_rules import keep_names
-from evalharness.checks.text.numbers import extract_numbers
+from evalharness.checks.text.number_mentions import extract_numbers
 from evalharness.checks.text.numbers_locale import cjk_numeral_value, spelled_values
 from evalharness.checks.text.wordalign import content_words
 from evalharness.lang.profiles import get_profile, parse_language_pair

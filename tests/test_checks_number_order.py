@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from evalharness.checks import find_errors, line_segments
+from evalharness.checks.text.number_mentions import extract_numbers
 from evalharness.checks.text.number_order import ordered_pairs, reversed_pairs
-from evalharness.checks.text.numbers import extract_numbers
 
 
 def number_findings(ref: str, hyp: str) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalharness.checks import find_errors, line_segments
-from evalharness.checks.text.numbers import extract_numbers
+from evalharness.checks.text.number_mentions import extract_numbers
 
 
 def keys(text: str) -> list[str]:

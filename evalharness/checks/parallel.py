@@ -27,12 +27,11 @@ from evalharness.checks.context import (
 from evalharness.checks.text.entities import (
     DocumentLexicon,
     Entity,
-    _is_headline,
-    _titled_name_words,
     extract_entities,
 )
 from evalharness.checks.text.entity_match import EntityLink, link_segment
 from evalharness.checks.text.glossary_file import Glossary
+from evalharness.checks.text.headlines import is_headline, titled_name_words
 from evalharness.checks.text.language_rules import keep_names
 from evalharness.checks.text.lexicon import Token, is_content_word
 from evalharness.lang.profiles import LanguagePair
@@ -180,15 +179,15 @@ def _chunk_words(chunk: tuple[int, int]) -> tuple[set[str], set[str], set[str], 
     undecided: list[Undecided] = []
     for text, tokens in _chunk_texts(*chunk):
         lower.update(t.folded for t in tokens if not t.capitalised)
-        persons.update(_titled_name_words(tokens))
+        persons.update(titled_name_words(tokens))
         if sum(t.capitalised and not t.initial for t in tokens) < 2:
             inside.update(t.folded for t in tokens if t.capitalised and not t.initial)
             continue
         for words, tail in _sentences(tokens, text):
             inner = tuple(t.folded for t in words if t.capitalised and not t.initial)
-            if _is_headline(words, frozenset(), tail):
+            if is_headline(words, frozenset(), tail):
                 continue
-            if not _is_headline(words, _EVERYTHING, tail):
+            if not is_headline(words, _EVERYTHING, tail):
                 inside.update(inner)
                 continue
             caps = tuple(
@@ -201,7 +200,7 @@ def _chunk_words(chunk: tuple[int, int]) -> tuple[set[str], set[str], set[str], 
 
 
 def _sentences(tokens: Sequence[Token], text: str) -> list[tuple[list[Token], str]]:
-    """The sentences of a text as :func:`_headline_flags` splits it, with their tails."""
+    """The sentences of a text as :func:`headline_flags` splits it, with their tails."""
     found: list[tuple[list[Token], str]] = []
     sentence: list[Token] = []
     for index in range(len(tokens) + 1):
@@ -228,7 +227,7 @@ def _lexicon(chunks: list[tuple[int, int]], workers: int) -> DocumentLexicon:
         inside |= chunk_inside
         undecided.extend(chunk_undecided)
     for caps, inner in undecided:
-        # _is_headline's first rule: most inner capitals are words written in
+        # is_headline's first rule: most inner capitals are words written in
         # lower case elsewhere (the others cannot hold, or it was decided).
         common = sum(word in lower for word in caps)
         if not (common >= 2 and 2 * common >= len(caps)):

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed, target_profile
-from evalharness.checks.text.number_order import NumberPair, reversed_pairs
-from evalharness.checks.text.numbers import (
+from evalharness.checks.text.number_mentions import (
     WORD_VALUES,
     NumberMention,
     extract_numbers,
     hour_key,
 )
+from evalharness.checks.text.number_order import NumberPair, reversed_pairs
 from evalharness.checks.text.numbers_locale import spelled_values
 from evalharness.lang.profiles import CJK_LANGUAGES
 from evalharness.records import AlignedSegment, Finding, Severity

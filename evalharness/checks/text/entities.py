@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from evalharness.checks.text.headlines import headline_flags, titled_name_words
 from evalharness.checks.text.lexicon import (
     CONNECTORS,
     Token,
@@ -20,16 +21,12 @@ from evalharness.checks.text.lexicon import (
     function_words,
     head_words,
     is_calendar_word,
-    is_content_word,
     title_modifiers,
     title_words,
     tokenize,
 )
 
 _SPACE_RE = re.compile(r"\s+")
-_TITLE_CASE_WORDS = frozenset(
-    ["a", "an", "the", "in", "on", "at", "to", "for", "with", "from", "by", "into", "over", "after", "before", "under", "about", "as"]
-)
 _OPEN_PAREN_RE = re.compile(r"\s*\(\s*$")
 
 
@@ -119,76 +116,13 @@ def analyse_document(
     persons: set[str] = set()
     flags: list[list[bool]] = []
     for text, tokens in tokenized:
-        headline = _headline_flags(tokens, lower, text)
+        headline = headline_flags(tokens, lower, text)
         flags.append(headline)
         for token, in_headline in zip(tokens, headline, strict=True):
             if token.capitalised and not token.initial and not in_headline:
                 inside.add(token.folded)
-        persons.update(_titled_name_words(tokens))
+        persons.update(titled_name_words(tokens))
     return DocumentLexicon(lower, frozenset(inside), frozenset(persons)), flags
-
-
-def _is_title(token: Token) -> bool:
-    return token.folded in title_words()
-
-
-def _titled_name_words(tokens: Sequence[Token]) -> set[str]:
-    words: set[str] = set()
-    for index, token in enumerate(tokens[:-1]):
-        if not (_is_title(token) and token.capitalised):
-            continue
-        for follower in tokens[index + 1 : index + 4]:
-            if not follower.capitalised or _is_title(follower) or follower.is_acronym:
-                break
-            words.add(follower.folded)
-            if follower.possessive:
-                break
-    return words
-
-
-def _headline_flags(tokens: Sequence[Token], lower: frozenset[str], text: str) -> list[bool]:
-    """Per token: True when it is in a title-case sentence, where capitals say little."""
-    flags = [False] * len(tokens)
-    if sum(t.capitalised and not t.initial for t in tokens) < 2:
-        return flags  # a headline needs two capitals after a sentence's first word
-    sentence: list[int] = []
-    for index in range(len(tokens) + 1):
-        if index == len(tokens) or (tokens[index].initial and sentence):
-            end = tokens[index].start if index < len(tokens) else len(text)
-            words = [tokens[i] for i in sentence]
-            if _is_headline(words, lower, text[words[-1].end : end] if words else ""):
-                for i in sentence:
-                    flags[i] = True
-            sentence = []
-        if index < len(tokens):
-            sentence.append(index)
-    return flags
-
-
-def _is_headline(sentence: Sequence[Token], lower: frozenset[str], tail: str) -> bool:
-    """Title case: common words capitalised inside the sentence.
-
-    Either most content words are capitalised and most inner capitalised words
-    are written in lower case elsewhere in the document ("Big Bang" inside an
-    ordinary sentence is not a headline), or two different small words are capitalised inside ("In", "With"),
-    or the line has no final punctuation and nearly all its content words are
-    capitalised.
-    """
-    inner = [t for t in sentence if t.capitalised and not t.initial]
-    if len(inner) < 2:  # every rule below needs two capitals after the first word
-        return False
-    content = [t for t in sentence if is_content_word(t.base) and not t.is_acronym]
-    inner_caps = [t for t in content if t.capitalised and not t.initial]
-    common = [t for t in inner_caps if t.folded in lower]
-    mostly_caps = 2 * sum(t.capitalised for t in content) >= len(content)
-    if len(common) >= 2 and 2 * len(common) >= len(inner_caps) and mostly_caps:
-        return True
-    inner_small = {t.folded for t in inner if t.folded in _TITLE_CASE_WORDS}
-    if len(inner_small) >= 2:
-        return True
-    unpunctuated = not any(ch in tail for ch in ".!?;:")
-    all_caps = sum(t.capitalised for t in content)
-    return unpunctuated and len(content) >= 4 and all_caps >= 0.8 * len(content)
 
 
 def _capital_runs(text: str, tokens: Sequence[Token]) -> list[list[int]]:
@@ -322,7 +256,7 @@ def extract_entities(
     if not any(t.capitalised for t in tokens):
         return ()
     if headline is None:
-        headline = _headline_flags(tokens, lexicon.lower, text)
+        headline = headline_flags(tokens, lexicon.lower, text)
     entities: list[Entity] = []
     for run in _capital_runs(text, tokens):
         for title, whole in _split_titles(_trim_opening(run, tokens, lexicon), tokens):

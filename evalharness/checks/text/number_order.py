@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evalharness.checks.text.numbers import NumberMention
+from evalharness.checks.text.number_mentions import NumberMention
 
 _JOINS = re.compile(
     r"\s*(?:[-–—:]|to|till|until|through|bis|auf|zu)\s*", re.IGNORECASE
