@@ -13,7 +13,7 @@ from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus
 
 REPO = Path(__file__).resolve().parents[1]
-WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+WMT = REPO / "tests" / "data" / "wmt23_zhen"
 REF = WMT / "generaltest2023.zh-en.ref.refA.en"
 GPT4 = WMT / "generaltest2023.zh-en.hyp.GPT4-5shot.en"
 

@@ -9,7 +9,7 @@ from evalharness.errors import InputError, UsageError
 from evalharness.inputs import formats as eio
 
 REPO = Path(__file__).resolve().parents[1]
-WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+WMT = REPO / "tests" / "data" / "wmt23_zhen"
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

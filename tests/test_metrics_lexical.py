@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parent / "data"
 VECTORS = DATA / "sacrebleu"
 WMT23 = DATA / "wmt23_zhen"
 SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
-WMT23_LINES = 500  # the first 500 lines of the 1,976-line test set (tests/data/README.md)
+WMT23_LINES = 700  # lines 401-1100 of the 1,976-line test set (tests/data/README.md)
 MQM_FILES = ("mqm/wmt23_zhen_news_sxs_mqm.tsv", "mqm/wmt21_ted_zhen_mqm.tsv",
              "mqm/wmt21_ted_ende_mqm.tsv")
 
