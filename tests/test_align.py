@@ -191,7 +191,7 @@ def test_narrow_band_widens_to_the_same_alignment() -> None:
 
 
 def test_band_must_be_positive() -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="^alignment band must be at least 1, got 0$"):
         align_sentences(sentences(REF[:3]), sentences(GPT4[:3]), band=0)
 
 

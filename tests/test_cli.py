@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 from evalharness import __version__
 from evalharness.cli.app import run_cli
-from evalharness.errors import ExitStatus
+from evalharness.errors import ExitStatus, InputError
 
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO / "tests" / "data" / "wmt23_zhen"
@@ -74,7 +75,10 @@ def test_mismatched_line_counts(tmp_path: Path) -> None:
         ["evaluate", "--format", "lines", "--ref", str(ref), "--hyp", str(hyp), "--json", str(out)]
     )
     assert result.exit_status == ExitStatus.INPUT
-    assert str(hyp) in result.stderr and "2 lines" in result.stderr and "3" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {hyp}: has 2 lines but the reference {ref} has 3; "
+        "line-aligned inputs need equal line counts"
+    )
     assert not out.exists()
 
 
@@ -153,5 +157,5 @@ def test_document_without_sentence_punctuation(tmp_path: Path) -> None:
 
 
 def test_traceback_flag_reraises(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="no such file"):
+    with pytest.raises(InputError, match=f"^{re.escape(str(tmp_path / 'x'))}: no such file$"):
         run_cli(["--traceback", "evaluate", "--ref", str(tmp_path / "x"), "--hyp", str(tmp_path / "y")])

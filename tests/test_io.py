@@ -107,7 +107,7 @@ def test_auto_format_sniffing(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="^unknown format 'xml'; choose from: auto, text,"):
         eio.load_document(write(tmp_path, "a.txt", "x"), "xml")
 
 

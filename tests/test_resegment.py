@@ -122,7 +122,10 @@ def test_docid_count_mismatch_is_input_error_naming_the_file(tmp_path: Path) -> 
     )  # fmt: skip
     assert result.exit_status == ExitStatus.INPUT
     assert result.stderr.count("\n") == 1
-    assert "3 document ids" in result.stderr and "468" in result.stderr
+    assert result.stderr == (
+        f"error: {bad}: has 3 document ids but the reference has 468 segments; "
+        "--ref-docids needs one id per reference line\n"
+    )
 
 
 def test_docid_count_mismatch_names_the_path_given() -> None:
