@@ -39,6 +39,7 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
+from evalharness.metrics.info import BUILTIN_INFO
 from evalharness.metrics.lexical import scores as lexical_scores
 from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
@@ -406,7 +407,8 @@ def _map_chunks(fn: Callable[..., list[list[float]]], metric: LexicalMetric, hyp
         return [row for part in parts for row in part]
 
 
-register_metric("bleu", BleuMetric)
-register_metric("chrf", ChrfMetric)
-register_metric("chrf++", lambda **kwargs: ChrfMetric(**{"word_order": 2, **kwargs}))
-register_metric("ter", TerMetric)
+register_metric("bleu", BleuMetric, BUILTIN_INFO["bleu"])
+register_metric("chrf", ChrfMetric, BUILTIN_INFO["chrf"])
+register_metric("chrf++", lambda **kwargs: ChrfMetric(**{"word_order": 2, **kwargs}),
+                BUILTIN_INFO["chrf++"])
+register_metric("ter", TerMetric, BUILTIN_INFO["ter"])
