@@ -11,6 +11,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,6 +158,8 @@ def metric_to_dict(result: MetricResult) -> dict[str, Any]:
     }
     if result.reason:
         entry["reason"] = result.reason
+    if result.details is not None:
+        entry["details"] = asdict(result.details)
     for key, value in result.extra.items():
         if key != "error_spans":
             entry[key] = value

@@ -41,6 +41,7 @@ from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
 from evalharness.metrics.info import BUILTIN_INFO
 from evalharness.metrics.lexical import scores as lexical_scores
+from evalharness.metrics.lexical.details import lexical_details
 from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.records import MetricResult
@@ -119,6 +120,7 @@ class LexicalMetric:
             segment_scores=tuple(float(s) for s in self.sentence_scores(stats)),
             ci95=ci95,
             stats=stats,
+            details=lexical_details(self.name, getattr(self, "settings", None), stats.sum(axis=0)),
         )
 
     def segment_statistics(self, hyps: Sequence[str], ref_streams: RefStreams) -> np.ndarray:

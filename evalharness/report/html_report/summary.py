@@ -46,7 +46,7 @@ def _corpus_metrics(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
         extra = {
             k: v
             for k, v in entry.items()
-            if k not in {"score", "signature", "ci95", "status", "reason"} and v is not None
+            if k not in {"score", "signature", "ci95", "status", "reason", "details"} and v is not None
         }
         info = metric_info(name)
         rows.append({"name": name, "label": info.label, "decimals": info.decimals,
