@@ -159,7 +159,10 @@ def metric_to_dict(result: MetricResult) -> dict[str, Any]:
     if result.reason:
         entry["reason"] = result.reason
     if result.details is not None:
-        entry["details"] = asdict(result.details)
+        # JSON-ready: tuples (BLEU's precisions) as lists, so the dict round-trips.
+        entry["details"] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in asdict(result.details).items()
+        }
     for key, value in result.extra.items():
         if key != "error_spans":
             entry[key] = value
