@@ -1,23 +1,70 @@
-"""Shared helpers of the benchmarks: data paths, timed subprocesses, result tables."""
+"""Shared helpers of the benchmarks: data paths, timed subprocesses, result tables.
+
+The benchmarks read the full third-party data sets (WMT23 test sets, MQM tables, the
+ACL 60/60 example), which the repository does not ship: give their folder with
+``--data DIR`` or ``EVALHARNESS_DATA``; ``../shared/data`` beside the checkout is the
+default. The tests read only the slices vendored in ``tests/data/``.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("EVALHARNESS_DATA", REPO.parent / "shared" / "data"))
-WMT_SUBDIR = Path("metric_vectors") / "wmt23_zhen_generaltest_full"
-WMT = DATA / WMT_SUBDIR
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+WMT_FOLDER = Path("metric_vectors") / "wmt23_zhen_generaltest_full"
+DATA = Path(os.environ.get("EVALHARNESS_DATA", DEFAULT_DATA))  # scripts with their own --data
+WMT_SUBDIR = WMT_FOLDER
 OUT = REPO / "bench" / "out"
 BIN = Path(sys.executable).parent
 
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+_DATA: list[Path] = []  # the folder chosen by parse_args, once
+
+
+def parse_args(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv`` with a ``--data DIR`` option added, and check that the folder exists.
+
+    Exits with status 2 and one line on stderr when the data folder is missing.
+    """
+    parser.add_argument(
+        "--data", type=Path, metavar="DIR",
+        help="folder of the third-party data (default: $EVALHARNESS_DATA, else ../shared/data)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    _DATA[:] = [_resolve_data(args.data)]
+    return args
+
+
+def _resolve_data(given: Path | None) -> Path:
+    env = os.environ.get("EVALHARNESS_DATA")
+    path = given or (Path(env) if env else DEFAULT_DATA)
+    if not (path / WMT_FOLDER).is_dir():
+        how = "--data" if given else "EVALHARNESS_DATA" if env else "the default"
+        print(f"bench: no benchmark data at {path} ({how}; expected {WMT_FOLDER}/ inside): "
+              "pass --data DIR or set EVALHARNESS_DATA", file=sys.stderr)  # fmt: skip
+        sys.exit(2)
+    return path
+
+
+def data_dir() -> Path:
+    """The data folder chosen by :func:`parse_args` (or from the environment when not called)."""
+    if not _DATA:
+        _DATA.append(_resolve_data(None))
+    return _DATA[0]
+
+
+def wmt_dir() -> Path:
+    """The full WMT23 zh-en test set (1,976 lines; source, refA and three systems)."""
+    return data_dir() / WMT_FOLDER
 
 
 @dataclass(frozen=True)

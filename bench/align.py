@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 import sacrebleu  # noqa: E402
 
 sys.path.insert(0, str(HERE))
-from _util import WMT, table  # noqa: E402
+from _util import parse_args, table, wmt_dir  # noqa: E402
 
 from evalharness.align.sentences import align_sentences  # noqa: E402
 from evalharness.records import Sentence  # noqa: E402
@@ -39,7 +39,7 @@ Truth = set[tuple[tuple[int, ...], tuple[int, ...]]]
 
 
 def read_lines(name: str) -> list[str]:
-    return (WMT / name).read_text(encoding="utf-8").split("\n")[:1976]
+    return (wmt_dir() / name).read_text(encoding="utf-8").split("\n")[:1976]
 
 
 def perturb(
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate", type=float, default=0.03, help="rate of each perturbation")
     parser.add_argument("--slice", type=int, default=1000, help="sentences of the unbanded run")
-    args = parser.parse_args()
+    args = parse_args(parser)
     ref, hyp, truth = build(args.copies, args.seed, args.rate)
     ref_s, hyp_s = sentences(ref), sentences(hyp)
     align_sentences(ref_s[:50], hyp_s[:50])  # compile the kernels

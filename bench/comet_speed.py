@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _util import BIN, OUT, REPO, WMT, Measurement, run_measured, table
+from _util import BIN, OUT, REPO, Measurement, parse_args, run_measured, table, wmt_dir
 
 MODELS = OUT / "comet-models"
 COLD = "evalharness fp32 (CPU default), cold cache"
@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     parser.add_argument("--skip-ray", action="store_true")
     parser.add_argument("--large-fp16", action="store_true",
                         help="also run our fp16 on the large model (minutes on a CPU)")  # fmt: skip
-    args = parser.parse_args([] if argv is None else list(argv))
+    args = parse_args(parser, [] if argv is None else list(argv))
     os.environ["HF_HUB_OFFLINE"] = "1"  # everything is local; never touch the network
     sections = [_machine()]
     if not args.skip_tiny:
@@ -189,7 +189,7 @@ def inputs(n: int) -> dict[str, Path]:
     }
     files = {}
     for key, name in names.items():
-        lines = (WMT / name).read_text(encoding="utf-8").split("\n")[:n]
+        lines = (wmt_dir() / name).read_text(encoding="utf-8").split("\n")[:n]
         files[key] = OUT / f"comet.{n}.{key}"
         files[key].parent.mkdir(parents=True, exist_ok=True)
         files[key].write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -38,14 +38,13 @@ import pandas as pd  # noqa: E402
 from sacrebleu.metrics import CHRF  # noqa: E402
 
 sys.path[:0] = [str(HERE), str(HERE.parent)]
-from _util import DATA, table  # noqa: E402
+from _util import data_dir, parse_args, table  # noqa: E402
 
 from evalharness.checks import find_errors, line_segments  # noqa: E402
 from evalharness.checks.text.lexicon import function_words  # noqa: E402
 from evalharness.lang.profiles import LanguagePair, parse_language_pair  # noqa: E402
 from evalharness.records import Finding, MetricResult  # noqa: E402
 
-MQM = DATA / "mqm"
 TED = ("wmt21_ted_zhen_mqm.tsv",)
 TED_ALL = ("wmt21_ted_zhen_mqm.tsv", "wmt21_ted_ende_mqm.tsv")
 NEWS = "wmt23_zhen_news_sxs_mqm.tsv"
@@ -54,7 +53,7 @@ CHRF_METRIC = CHRF()
 
 
 def load(name: str) -> pd.DataFrame:
-    frame = pd.read_csv(MQM / name, sep="\t", quoting=3, keep_default_na=False)
+    frame = pd.read_csv(data_dir() / "mqm" / name, sep="\t", quoting=3, keep_default_na=False)
     frame["gold"] = frame["errors"].map(_major_accuracy)
     frame["clean"] = frame["errors"].map(lambda e: json.loads(e) == [])
     return frame
@@ -489,13 +488,13 @@ def summary_section(by_data: dict[str, Tally], alarms: dict[str, tuple[int, int,
 
 def cost_section() -> str:
     """Seconds of ``find_errors`` per 1,000 segments on the WMT23 test set (3 systems vs refA)."""
-    from _util import WMT
+    from _util import wmt_dir
 
-    ref = (WMT / "generaltest2023.zh-en.ref.refA.en").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    ref = (wmt_dir() / "generaltest2023.zh-en.ref.refA.en").read_text(encoding="utf-8").rstrip("\n").split("\n")
     rows = [["system", "segments", "seconds", "seconds per 1,000 segments"]]
     total = count = 0.0
     for system in ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy"):
-        path = WMT / f"generaltest2023.zh-en.hyp.{system}.en"
+        path = wmt_dir() / f"generaltest2023.zh-en.hyp.{system}.en"
         hyp = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
         segments = line_segments(ref, hyp)
         scores = tuple(CHRF_METRIC.sentence_score(h, [r]).score for h, r in zip(hyp, ref, strict=True))
@@ -515,7 +514,7 @@ def main() -> str:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a few documents only")
     parser.add_argument("--only", choices=("mqm", "synthetic", "false-alarms", "cost"))
-    args = parser.parse_args()
+    args = parse_args(parser)
     started = time.perf_counter()
     # Timed first, before the other sections warm the per-word caches.
     cost = cost_section() if args.only in (None, "cost") else None

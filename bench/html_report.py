@@ -28,7 +28,7 @@ import tempfile
 import time
 from typing import Any
 
-from _util import OUT, REPO, WMT, table
+from _util import OUT, REPO, parse_args, table, wmt_dir
 
 sys.path.insert(0, str(REPO))
 
@@ -65,8 +65,8 @@ def base_report() -> dict[str, Any]:
 
         options = EvaluateOptions(fmt="lines", metrics=("bleu", "chrf", "ter"))
         run = evaluate(
-            WMT / "generaltest2023.zh-en.ref.refA.en",
-            [WMT / "generaltest2023.zh-en.hyp.GPT4-5shot.en"],
+            wmt_dir() / "generaltest2023.zh-en.ref.refA.en",
+            [wmt_dir() / "generaltest2023.zh-en.hyp.GPT4-5shot.en"],
             options=options,
         )
         write_json(run.to_dict(), cached)
@@ -134,7 +134,7 @@ def main() -> str:
     parser = argparse.ArgumentParser()
     parser.add_argument("--segments", type=int, default=100_000)
     parser.add_argument("--loads", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args(parser)
     report = scaled_report(base_report(), args.segments)
     started = time.perf_counter()
     page = render_html(report)

@@ -11,7 +11,7 @@ The input is WMT23 zh-en (refA, GPT-4) repeated to N lines. Nothing in
 evalharness caches by segment text; sacrebleu's tokenizers keep an LRU cache of
 65,536 strings, which the repetition lets both tools use equally.
 
-Usage: python bench/lexical.py [--segments N]
+Usage: python bench/lexical.py [--segments N] [--data DIR]
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ import json
 import sys
 from pathlib import Path
 
-from _util import BIN, OUT, WMT, Measurement, repeat_lines, run_measured, table
+from _util import BIN, OUT, Measurement, parse_args, repeat_lines, run_measured, table, wmt_dir
 
 
 def main() -> str:
     parser = argparse.ArgumentParser()
     parser.add_argument("--segments", type=int, default=100_000)
-    args = parser.parse_args()
+    args = parse_args(parser)
+    wmt = wmt_dir()
     n = args.segments
-    ref = repeat_lines(WMT / "generaltest2023.zh-en.ref.refA.en", OUT / f"ref.{n}.en", n)
-    hyp = repeat_lines(WMT / "generaltest2023.zh-en.hyp.GPT4-5shot.en", OUT / f"hyp.{n}.en", n)
+    ref = repeat_lines(wmt / "generaltest2023.zh-en.ref.refA.en", OUT / f"ref.{n}.en", n)
+    hyp = repeat_lines(wmt / "generaltest2023.zh-en.hyp.GPT4-5shot.en", OUT / f"hyp.{n}.en", n)
     report = OUT / f"report.{n}.json"
     evaluate = [str(BIN / "evalharness"), "evaluate", "--format", "lines", "--ref", str(ref),
                 "--hyp", str(hyp), "--metrics", "bleu,chrf,ter", "--quiet"]  # fmt: skip

@@ -5,7 +5,10 @@ measured in the same run, as ratios. A benchmark that fails (non-zero exit,
 time-out, missing file) is reported as FAILED in RESULTS.md with the end of its
 error output; the others still run, and the exit status is 1.
 
-Usage: python bench/run_all.py [--only lexical,ter] [--timeout SECONDS]
+Usage: python bench/run_all.py [--only lexical,ter] [--timeout SECONDS] [--data DIR]
+
+``--data`` (or ``EVALHARNESS_DATA``; default ``../shared/data``) is the folder of the
+third-party data sets, passed on to every benchmark.
 
 ``--only`` re-runs some benchmarks and keeps the other results of the existing
 RESULTS.md, marking the re-run ones with their date.
@@ -27,10 +30,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCHMARKS = [
     ("startup.py", "small jobs (one line, TER on 1,000 lines) vs the sacrebleu CLI, whole processes"),
+    ("parity.py", "full WMT23 zh-en: scores vs sacrebleu's table and the official values"),
     ("lexical.py", "100k-segment evaluate vs the sacrebleu CLI"),
     ("ter.py", "compiled TER vs sacrebleu's TER"),
     ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),
+    ("resegment.py", "word-level re-segmentation: ACL 60/60 and a 30k-word document"),
     ("errors.py", "error checks: recall, false alarms, cost"),
     ("qa_checks.py", "glossary and format checks: planted UI errors, false alarms, cost"),
     ("comet_speed.py", "COMET scorer vs unbabel-comet's comet-score"),
@@ -46,7 +51,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated benchmark names (default: all)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per benchmark")
-    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from _util import data_dir, parse_args
+
+    args = parse_args(parser)
+    os.environ["EVALHARNESS_DATA"] = str(data_dir())  # read by every benchmark
     chosen = set(args.only.split(",")) if args.only else None
     started = dt.datetime.now().astimezone()
     previous = _previous_results(HERE / "RESULTS.md") if chosen else {}

@@ -17,12 +17,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WMT23 = ROOT.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+sys.path.insert(0, str(HERE))
+from _util import parse_args, table, wmt_dir  # noqa: E402
+
 SYSTEMS = ("GPT4-5shot", "ONLINE-A", "NLLB_Greedy")
 
 
 def _lines(name: str, every: int) -> list[str]:
-    return (WMT23 / name).read_text(encoding="utf-8").splitlines()[::every]
+    return (wmt_dir() / name).read_text(encoding="utf-8").splitlines()[::every]
 
 
 def _first_call_seconds() -> float:
@@ -39,7 +41,7 @@ def _first_call_seconds() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=1, help="use every N-th line")
-    args = parser.parse_args()
+    args = parse_args(parser)
 
     from sacrebleu.metrics import TER
     from sacrebleu.metrics.lib_ter import translation_edit_rate
@@ -66,8 +68,6 @@ def main() -> int:
     t0 = time.perf_counter()
     ours_metric = [TerMetric(n_bootstrap=0).compute(hyps[s], ref).score for s in SYSTEMS]
     t_ours_metric = time.perf_counter() - t0
-
-    from _util import table
 
     n = len(pairs)
     rows = [["", "sacrebleu", "evalharness", "ratio sacrebleu / evalharness"],

@@ -19,6 +19,7 @@ __version__ = "0.2.0"
 if TYPE_CHECKING:
     from evalharness.checks.base import register_check
     from evalharness.metrics.base import register_metric
+    from evalharness.metrics.info import MetricInfo
     from evalharness.pipeline import EvaluateOptions, evaluate
     from evalharness.results import RunResult, SystemResult
 
@@ -28,11 +29,13 @@ _LAZY = {
     "RunResult": "evalharness.results",
     "SystemResult": "evalharness.results",
     "register_metric": "evalharness.metrics.base",
+    "MetricInfo": "evalharness.metrics.info",
     "register_check": "evalharness.checks.base",
 }
 
 __all__ = [
     "EvaluateOptions",
+    "MetricInfo",
     "RunResult",
     "SystemResult",
     "__version__",

@@ -222,6 +222,54 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class BleuDetails:
+    """What a corpus BLEU is made of (sacrebleu's ``BLEUScore`` fields).
+
+    Attributes:
+        bp: Brevity penalty, 0..1.
+        precisions: Modified n-gram precisions, 0..100, one per order.
+        sys_len: Hypothesis tokens.
+        ref_len: Reference tokens (the closest reference length per segment).
+    """
+
+    bp: float
+    precisions: tuple[float, ...]
+    sys_len: int
+    ref_len: int
+
+
+@dataclass(frozen=True)
+class ChrfDetails:
+    """Character (and word) n-gram precision and recall behind a corpus chrF.
+
+    Attributes:
+        precision: Mean n-gram precision over the orders both sides have, 0..100.
+        recall: Mean n-gram recall over the same orders, 0..100.
+        beta: Weight of recall (2 for chrF).
+    """
+
+    precision: float
+    recall: float
+    beta: float
+
+
+@dataclass(frozen=True)
+class TerDetails:
+    """The sums behind a corpus TER: ``100 * edits / ref_length``.
+
+    Attributes:
+        edits: Edits (insertions, deletions, substitutions, shifts), summed.
+        ref_length: Reference words (average over references), summed.
+    """
+
+    edits: float
+    ref_length: float
+
+
+MetricDetails = BleuDetails | ChrfDetails | TerDetails
+
+
+@dataclass(frozen=True)
 class MetricResult:
     """A metric's result for one system.
 
@@ -237,6 +285,8 @@ class MetricResult:
             bootstrap and paired tests; for COMET the segment scores as one column.
         extra: Metric-specific fields added to the JSON (``model``,
             ``segments_scored``, ``segments_cached``, ``truncated``, ...).
+        details: Typed corpus-level details (BLEU's brevity penalty and precisions,
+            chrF's precision and recall, TER's sums); ``None`` for other metrics.
     """
 
     name: str
@@ -248,6 +298,7 @@ class MetricResult:
     reason: str | None = None
     stats: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    details: MetricDetails | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus
 
 REPO = Path(__file__).resolve().parents[1]
-WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+WMT = REPO / "tests" / "data" / "wmt23_zhen"
 REF = WMT / "generaltest2023.zh-en.ref.refA.en"
 GPT4 = WMT / "generaltest2023.zh-en.hyp.GPT4-5shot.en"
 
@@ -74,7 +74,10 @@ def test_mismatched_line_counts(tmp_path: Path) -> None:
         ["evaluate", "--format", "lines", "--ref", str(ref), "--hyp", str(hyp), "--json", str(out)]
     )
     assert result.exit_status == ExitStatus.INPUT
-    assert str(hyp) in result.stderr and "2 lines" in result.stderr and "3" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {hyp}: has 2 lines but the reference {ref} has 3; "
+        "line-aligned inputs need equal line counts"
+    )
     assert not out.exists()
 
 

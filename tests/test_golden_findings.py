@@ -72,6 +72,8 @@ def test_boilerplate_byline_and_credit_residue_are_additions(run) -> None:
         if not s.ref and s.hyp and s.hyp[0].removed and f.category == "accuracy/addition"
     }
     assert {"address", "byline", "credit"} <= set(additions)
+    removed = [f for s, found in run for f in found if not s.ref and s.hyp and s.hyp[0].removed]
+    assert {(f.category, f.severity) for f in removed} == {("accuracy/addition", "minor")}
     spans = {f.hyp_span for f in additions.values()}
     assert "Getty Images" in spans
     assert any("bbc news world" in span for span in spans)
@@ -100,8 +102,22 @@ def test_no_acceptable_variant_is_major(found) -> None:
             continue
         for ref_word, hyp_word in ACCEPTABLE:
             assert not (ref_word in ref_span and hyp_word in hyp_span), (check, hyp_span, ref_span)
-    minors = {(k[3], k[4]) for k in found if k[2] == "minor"}
-    assert {("Andres", "Andrés"), ("Maria", "María"), ("Sergei", "Sergey")} <= minors
+    minors = {(k[0], k[1], k[3], k[4]) for k in found if k[2] == "minor"}
+    assert {
+        ("name", "fluency/spelling", "Andres", "Andrés"),
+        ("name", "fluency/spelling", "Maria", "María"),
+        ("name", "fluency/spelling", "Sergei", "Sergey"),
+        ("consistency", "terminology/inconsistent", "Ruwinski", "Rouvinski"),
+    } <= minors
+
+
+def test_offsets_match_the_spans(run) -> None:
+    for segment, findings in run:
+        for finding in findings:
+            if finding.hyp_start is not None:
+                assert segment.hyp_text[finding.hyp_start : finding.hyp_end] == finding.hyp_span
+            if finding.ref_start is not None:
+                assert segment.ref_text[finding.ref_start : finding.ref_end] == finding.ref_span
 
 
 def test_nothing_else_is_major(found) -> None:

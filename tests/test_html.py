@@ -247,7 +247,7 @@ def test_embed_json_escapes_markup_and_round_trips(text: str) -> None:
 
 
 def test_embed_json_refuses_nan() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not JSON compliant"):
         embed_json({"x": float("nan")})
 
 

@@ -9,7 +9,7 @@ from evalharness.errors import InputError, UsageError
 from evalharness.inputs import formats as eio
 
 REPO = Path(__file__).resolve().parents[1]
-WMT = REPO.parent / "shared" / "data" / "metric_vectors" / "wmt23_zhen_generaltest_full"
+WMT = REPO / "tests" / "data" / "wmt23_zhen"
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -114,7 +114,7 @@ def test_auto_format_sniffing(tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_usage_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match="^unknown format 'xml'; choose from: auto, text,"):
         eio.load_document(write(tmp_path, "a.txt", "x"), "xml")
 
 

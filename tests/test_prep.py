@@ -16,7 +16,7 @@ from evalharness.inputs.formats import load_document
 from evalharness.records import Block, CleanedDocument, Document
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+WMT = ROOT / "tests" / "data" / "wmt23_zhen"
 
 
 def _doc(text: str, fmt: str = "text", role: str = "hyp") -> Document:
@@ -343,7 +343,7 @@ def test_seed_reference_keeps_everything() -> None:
     ],
 )
 def test_real_news_translations_lose_only_address_lines(name: str) -> None:
-    path = DATA / "metric_vectors" / "wmt23_zhen_generaltest_full" / name
+    path = WMT / name
     text = path.read_text(encoding="utf-8")
     cleaned = clean_document(_doc(text))
     assert all(b.removed == "address" for b in cleaned.removed)

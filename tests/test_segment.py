@@ -22,8 +22,7 @@ from evalharness.inputs.sentences import (
 from evalharness.records import Document, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-LONGFORM = DATA / "segmentation" / "acl6060_dev_en-de_longform"
+LONGFORM = ROOT / "tests" / "data" / "acl6060_en-de"
 
 
 def _sentences(text: str) -> list[str]:

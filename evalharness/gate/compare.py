@@ -36,7 +36,7 @@ from evalharness.gate.verdict import (
     display_name,
     format_score,
 )
-from evalharness.metrics.base import get_metric
+from evalharness.metrics.base import get_metric, metric_info
 from evalharness.records import SEVERITIES
 
 __all__ = [
@@ -136,7 +136,7 @@ def _paired_test(
 def _metric_verdict(
     metric: str, base: SystemSnapshot, cand: SystemSnapshot, paired: Any, thresholds: Thresholds
 ) -> MetricVerdict:
-    higher = bool(get_metric(metric).higher_is_better)
+    higher = metric_info(metric).higher_is_better
     score, baseline = cand.scores[metric], base.scores.get(metric)
     ci = getattr(paired, "ci95", None) if paired is not None else None
     verdict = MetricVerdict(

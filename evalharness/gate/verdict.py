@@ -7,23 +7,20 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from evalharness.errors import ExitStatus
+from evalharness.metrics.base import metric_info
 
 GATE_SCHEMA = "evalharness.gate.compare/1"
 TEST_NAMES = {"bootstrap": "paired bootstrap", "ar": "paired approximate randomization"}
-DISPLAY_NAMES = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER", "comet": "COMET"}
 
 
 def display_name(metric: str) -> str:
-    """``bleu`` -> ``BLEU``; unknown names are returned unchanged."""
-    return DISPLAY_NAMES.get(metric, metric)
+    """``bleu`` -> ``BLEU``: the label registered with the metric (its name if unknown)."""
+    return metric_info(metric).label
 
 
 def format_score(metric: str, value: float | None, signed: bool = False) -> str:
-    """A score for messages: 4 decimals for COMET (0..1), 2 for the lexical metrics."""
-    if value is None:
-        return "n/a"
-    digits = 4 if metric == "comet" else 2
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    """A score for messages, with the decimals registered with the metric."""
+    return metric_info(metric).format(value, signed)
 
 
 @dataclass(frozen=True)

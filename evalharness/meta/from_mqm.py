@@ -27,12 +27,9 @@ from evalharness.meta.scored import (
     error_report_score,
     item_index,
 )
-from evalharness.metrics.base import get_metric
+from evalharness.metrics.base import get_metric, metric_info
 from evalharness.records import Finding, MetricResult
-from evalharness.report.html_report.summary import METRIC_LABELS
 
-LABELS = METRIC_LABELS
-"""Display names of the metrics (the HTML report's, so the views agree)."""
 Info = Callable[[str], None]
 
 
@@ -87,7 +84,7 @@ def _scored(name: str, metric: Any, result: MetricResult, index: Any) -> ScoredM
     else:
         scorer = MeanScorer(values, index)
     return ScoredMetric(
-        name=name, label=LABELS.get(name, name), higher_is_better=bool(metric.higher_is_better),
+        name=name, label=metric_info(name).label, higher_is_better=bool(metric.higher_is_better),
         segment_scores=values, system=scorer, signature=result.signature,
     )
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from evalharness.errors import InputError, UsageError
-from evalharness.meta.from_mqm import LABELS, build_metric
+from evalharness.meta.from_mqm import build_metric
 from evalharness.meta.human import HumanJudgements
 from evalharness.meta.scored import (
     ERROR_REPORT,
@@ -29,6 +29,7 @@ from evalharness.meta.scored import (
     error_report_score,
     item_index,
 )
+from evalharness.metrics.base import metric_info
 
 RECOMPUTABLE = ("bleu", "chrf", "chrf++", "ter")
 Info = Callable[[str], None]
@@ -100,7 +101,7 @@ def join_run(human: HumanJudgements, report: Mapping[str, Any], *, run_path: str
         if recomputed is None:
             notes.append(f"{name}: system scores are means of segment scores")
         metrics.append(ScoredMetric(
-            name, LABELS.get(name, name), _higher_is_better(name), values, scorer,
+            name, metric_info(name).label, metric_info(name).higher_is_better, values, scorer,
             signatures.get(name, ""),
         ))
     errors = np.array([error_report_score(seg.get("errors", [])) for _, seg, _ in joined])
@@ -111,15 +112,6 @@ def join_run(human: HumanJudgements, report: Mapping[str, Any], *, run_path: str
         human=np.array([score for _, _, score in joined], np.float64),
         metrics=tuple(metrics), notes=tuple(notes),
     )
-
-
-def _higher_is_better(name: str) -> bool:
-    from evalharness.metrics.base import get_metric
-
-    try:
-        return bool(get_metric(name).higher_is_better)
-    except UsageError:  # a metric of a plugin not installed here
-        return True
 
 
 def _signatures(report: Mapping[str, Any]) -> dict[str, str]:

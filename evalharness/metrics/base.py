@@ -1,4 +1,9 @@
-"""The one small interface every metric implements, and the metric registry."""
+"""The one small interface every metric implements, and the metric registry.
+
+The registry holds, for each name, the factory that builds the metric and its
+:class:`~evalharness.metrics.info.MetricInfo` (label, direction, number format), which
+every view reads.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from evalharness.errors import UsageError
+from evalharness.metrics.info import MetricInfo
 from evalharness.records import MetricResult
 
 
@@ -34,11 +40,38 @@ class Metric(Protocol):
 
 MetricFactory = Callable[..., Metric]
 _REGISTRY: dict[str, MetricFactory] = {}
+_INFO: dict[str, MetricInfo] = {}
 
 
-def register_metric(name: str, factory: MetricFactory) -> None:
-    """Make a metric available under ``name`` (lower case) for ``--metrics``."""
-    _REGISTRY[name.lower()] = factory
+def register_metric(name: str, factory: MetricFactory, info: MetricInfo | None = None) -> None:
+    """Make a metric available under ``name`` (lower case) for ``--metrics``.
+
+    Args:
+        name: The name users give to ``--metrics``; stored lower case.
+        factory: Builds the metric from its keyword options.
+        info: Label, direction and number format for every view. Default: the name as
+            label, the factory's ``higher_is_better`` attribute (True if it has none),
+            2 decimals.
+    """
+    key = name.lower()
+    if info is None:
+        higher = getattr(factory, "higher_is_better", True)
+        info = MetricInfo(key, name, higher_is_better=higher if isinstance(higher, bool) else True)
+    elif info.name != key:
+        raise UsageError(f"metric {name!r} registered with the info of {info.name!r}")
+    _REGISTRY[key] = factory
+    _INFO[key] = info
+
+
+def metric_info(name: str) -> MetricInfo:
+    """The registered label, direction and number format of ``name``.
+
+    A metric unknown here (say, a plugin's, read back from a report) gets its name as
+    label, higher-is-better and 2 decimals.
+    """
+    _load_builtin()
+    key = name.strip().lower()
+    return _INFO.get(key) or MetricInfo(key, name)
 
 
 def metric_names() -> list[str]:

@@ -11,6 +11,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -174,6 +175,11 @@ def metric_to_dict(result: MetricResult) -> dict[str, Any]:
     }
     if result.reason:
         entry["reason"] = result.reason
+    if result.details is not None:
+        # JSON-ready: tuples (BLEU's precisions) as lists, so the dict round-trips.
+        entry["details"] = {
+            k: list(v) if isinstance(v, tuple) else v for k, v in asdict(result.details).items()
+        }
     for key, value in result.extra.items():
         if key != "error_spans":
             entry[key] = value

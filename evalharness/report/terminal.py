@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-_LOWER_IS_BETTER = {"ter"}
+from evalharness.metrics.base import metric_info
+from evalharness.metrics.info import MetricInfo
 
 
 def format_summary(report: Mapping[str, Any], findings_limit: int = 10) -> str:
@@ -32,14 +33,15 @@ def format_summary(report: Mapping[str, Any], findings_limit: int = 10) -> str:
 def _scores_table(report: Mapping[str, Any]) -> str:
     systems = report["systems"]
     names = [n for n in report["options"]["metrics"]]
-    header = ["system"] + [n.upper() if n != "chrf++" else "chrF++" for n in names]
+    infos = [metric_info(n) for n in names]
+    header = ["system"] + [i.label if i.higher_is_better else f"{i.label} (lower is better)" for i in infos]
     rows = [header]
     for system in systems:
         row = [system["name"]]
         sig = (system.get("significance") or {}).get("metrics", {})
-        for name in names:
+        for name, info in zip(names, infos, strict=True):
             m = system["metrics"].get(name, {})
-            row.append(_cell(m, sig.get(name)))
+            row.append(_cell(m, sig.get(name), info))
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     out = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in rows]
@@ -56,15 +58,13 @@ def _scores_table(report: Mapping[str, Any]) -> str:
     return "\n".join(out + [""] + notes)
 
 
-def _cell(metric: Mapping[str, Any], paired: Mapping[str, Any] | None) -> str:
+def _cell(metric: Mapping[str, Any], paired: Mapping[str, Any] | None, info: MetricInfo) -> str:
     if metric.get("status", "ok") != "ok" or metric.get("score") is None:
         return "n/a"
-    score = metric["score"]
-    text = f"{score:.4f}" if abs(score) < 2 else f"{score:.2f}"
+    text = info.format(metric["score"])
     ci = metric.get("ci95")
     if ci:
-        half = (ci[1] - ci[0]) / 2
-        text += f" ±{half:.4f}" if abs(score) < 2 else f" ±{half:.2f}"
+        text += f" ±{info.format((ci[1] - ci[0]) / 2)}"
     if paired:
         star = "*" if paired["p_value"] < 0.05 else ""
         text += f" (p={paired['p_value']:.4f}{star})"

@@ -45,6 +45,7 @@ from evalharness.metrics.comet.models import (
     resolve_model,
     unavailable,
 )
+from evalharness.metrics.info import BUILTIN_INFO
 from evalharness.records import CometOptions, MetricResult
 
 # Known console noise of torchmetrics, Lightning and transformers; other warnings pass.
@@ -474,4 +475,4 @@ def truncation_flags(net: Any, samples: list[dict[str, str]]) -> list[bool]:
     return flags
 
 
-register_metric("comet", CometMetric)
+register_metric("comet", CometMetric, BUILTIN_INFO["comet"])

@@ -40,8 +40,10 @@ from sacrebleu.metrics.base import Metric as SacrebleuMetric
 
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import register_metric
+from evalharness.metrics.info import BUILTIN_INFO
 from evalharness.metrics.lexical import multiref
 from evalharness.metrics.lexical import scores as lexical_scores
+from evalharness.metrics.lexical.details import lexical_details
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.records import MetricResult
 
@@ -124,6 +126,7 @@ class LexicalMetric:
             segment_scores=tuple(float(s) for s in self.sentence_scores(stats)),
             ci95=ci95,
             stats=stats,
+            details=lexical_details(self.name, getattr(self, "settings", None), stats.sum(axis=0)),
         )
 
     def segment_statistics(self, hyps: Sequence[str], ref_streams: RefStreams) -> np.ndarray:
@@ -424,7 +427,8 @@ def _map_chunks(fn: Callable[..., list[list[float]]], metric: LexicalMetric, hyp
         return [row for part in parts for row in part]
 
 
-register_metric("bleu", BleuMetric)
-register_metric("chrf", ChrfMetric)
-register_metric("chrf++", lambda **kwargs: ChrfMetric(**{"word_order": 2, **kwargs}))
-register_metric("ter", TerMetric)
+register_metric("bleu", BleuMetric, BUILTIN_INFO["bleu"])
+register_metric("chrf", ChrfMetric, BUILTIN_INFO["chrf"])
+register_metric("chrf++", lambda **kwargs: ChrfMetric(**{"word_order": 2, **kwargs}),
+                BUILTIN_INFO["chrf++"])
+register_metric("ter", TerMetric, BUILTIN_INFO["ter"])

@@ -41,9 +41,8 @@ from typing import Any
 import jinja2
 
 from evalharness.fsutil import atomic_write_text
+from evalharness.metrics.base import metric_info
 from evalharness.report.html_report.summary import (
-    LOWER_IS_BETTER,
-    METRIC_LABELS,
     SEVERITY_RANK,
     metric_union,
     report_title,
@@ -93,13 +92,13 @@ def render_html(report: Mapping[str, Any]) -> str:
     css, js = _asset("report.css"), _asset("report.js")
     systems = list(report.get("systems") or [])
     summaries = [system_summary(s, i) for i, s in enumerate(systems)]
+    names = metric_union(systems)
     context = {
         "report": report,
         "title": report_title(report),
         "systems": summaries,
-        "metric_names": metric_union(systems),
-        "labels": METRIC_LABELS,
-        "lower_is_better": LOWER_IS_BETTER,
+        "metric_names": names,
+        "infos": {name: metric_info(name) for name in names},
         "css": css,
         "js": js,
         "csp": (
@@ -161,8 +160,8 @@ def page_data(
             {
                 "name": str(system.get("name", "")),
                 "metrics": metrics,
-                "labels": [METRIC_LABELS.get(m, m) for m in metrics],
-                "lower": [m in LOWER_IS_BETTER for m in metrics],
+                "labels": [metric_info(m).label for m in metrics],
+                "lower": [not metric_info(m).higher_is_better for m in metrics],
                 "segs": records,
             }
         )
@@ -261,7 +260,7 @@ def _utf16_range(text: str, span: tuple[int, int] | None) -> tuple[int | None, i
 def _round_score(metric: str, value: Any) -> float | None:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         return None
-    return round(float(value), 4 if metric == "comet" else 2)
+    return round(float(value), metric_info(metric).decimals)
 
 
 # --- templates --------------------------------------------------------------

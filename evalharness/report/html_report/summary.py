@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from evalharness.metrics.base import metric_info
+
 SEVERITY_RANK = {"minor": 0, "major": 1, "critical": 2}
 SEVERITY_NAMES = ("minor", "major", "critical")
 METRIC_ORDER = ("bleu", "chrf", "chrf++", "ter", "comet")
-METRIC_LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER", "comet": "COMET"}
-LOWER_IS_BETTER = frozenset({"ter"})
 HISTOGRAM_BINS = 20
 STRIP_BINS = 200
 
@@ -46,10 +46,12 @@ def _corpus_metrics(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
         extra = {
             k: v
             for k, v in entry.items()
-            if k not in {"score", "signature", "ci95", "status", "reason", "warnings"}
+            if k not in {"score", "signature", "ci95", "status", "reason", "warnings", "details"}
             and v is not None
         }
-        rows.append({"name": name, "label": METRIC_LABELS.get(name, name), **entry, "extra": extra})
+        info = metric_info(name)
+        rows.append({"name": name, "label": info.label, "decimals": info.decimals,
+                     "lower_is_better": not info.higher_is_better, **entry, "extra": extra})
     return rows
 
 
@@ -109,14 +111,16 @@ def histogram(segments: Sequence[Mapping[str, Any]], metric: str) -> dict[str, A
         {"lo": lo + i * width, "hi": lo + (i + 1) * width, "count": c, "height": c / top}
         for i, c in enumerate(counts)
     ]
+    info = metric_info(metric)
     return {
         "metric": metric,
-        "label": METRIC_LABELS.get(metric, metric),
+        "label": info.label,
         "lo": lo,
         "hi": hi,
         "n": len(values),
         "bins": bins,
-        "lower_is_better": metric in LOWER_IS_BETTER,
+        "lower_is_better": not info.higher_is_better,
+        "axis_decimals": max(0, info.decimals - 2),
     }
 
 
@@ -139,7 +143,7 @@ def score_strip(
         scores = [v for v in (values[i] for i in chunk) if v is not None]
         mean = sum(scores) / len(scores) if scores else None
         height = 0.0 if mean is None else (mean - lo) / ((hi - lo) or 1.0)
-        if metric in LOWER_IS_BETTER:
+        if metric and not metric_info(metric).higher_is_better:
             height = 1.0 - height
         worst = max((_worst(segments[i]) for i in chunk), default=-1)
         bins.append(
@@ -151,7 +155,7 @@ def score_strip(
                 "worst": SEVERITY_NAMES[worst] if worst >= 0 else "none",
             }
         )
-    label = METRIC_LABELS.get(metric, metric) if metric else None
+    label = metric_info(metric).label if metric else None
     return {"metric": label, "bins": bins, "system": system_index}
 
 
