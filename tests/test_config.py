@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from evalharness.errors import InputError, UsageError
-from evalharness.gate.config import (
+from evalharness.gate.config import load_config
+from evalharness.gate.thresholds import (
     DEFAULT_MAX_DROP,
     Thresholds,
-    load_config,
     parse_assignments,
     thresholds_from_options,
 )

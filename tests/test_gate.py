@@ -16,7 +16,7 @@ from sacrebleu.metrics import BLEU
 from evalharness.cli.app import CliResult, run_cli
 from evalharness.errors import ExitStatus, GateRefusal
 from evalharness.gate.compare import SystemSnapshot, check_signatures, compare, pair_segments
-from evalharness.gate.config import Thresholds
+from evalharness.gate.thresholds import Thresholds
 
 REPO = Path(__file__).resolve().parents[1]
 WMT = REPO / "tests" / "data" / "wmt23_zhen"  # lines 401-1100 of the test set

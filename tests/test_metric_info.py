@@ -12,8 +12,8 @@ import pytest
 import evalharness
 from evalharness.errors import UsageError
 from evalharness.gate.compare import compare
-from evalharness.gate.config import Thresholds
 from evalharness.gate.snapshot import SystemSnapshot
+from evalharness.gate.thresholds import Thresholds
 from evalharness.metrics import base as metric_registry
 from evalharness.metrics import get_metric, metric_info, register_metric
 from evalharness.metrics.info import MetricInfo

@@ -14,7 +14,8 @@ import pytest
 from evalharness.cli.app import run_cli
 from evalharness.errors import ExitStatus, UsageError
 from evalharness.gate.categories import category_matches
-from evalharness.gate.config import Thresholds, load_config
+from evalharness.gate.config import load_config
+from evalharness.gate.thresholds import Thresholds
 
 DATA = Path(__file__).resolve().parent / "data" / "qa"
 ENV = {"PATH": "/usr/bin:/bin"}  # no GITHUB_* variables from a real CI job

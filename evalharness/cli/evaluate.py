@@ -173,7 +173,7 @@ def run(args: argparse.Namespace, env: Any) -> ExitStatus:
     if args.record:
         from evalharness.cli import history
 
-        suite = args.suite or history.default_suite(args.ref)
+        suite = args.suite or history.default_suite(args.ref[0])
         run = history.ReportToRecord(report, suite, "evaluate")
         history.record_reports([run], history.record_location(args, env), env, quiet=args.quiet)
     return ExitStatus.SUCCESS

@@ -29,15 +29,8 @@ from evalharness.gate.compare import (
     compare,
     system_snapshot,
 )
-from evalharness.gate.config import (
-    DEFAULT_CONFIG,
-    TESTS,
-    Suite,
-    Thresholds,
-    load_config,
-    metric_params,
-    thresholds_from_options,
-)
+from evalharness.gate.config import DEFAULT_CONFIG, Suite, load_config, metric_params
+from evalharness.gate.thresholds import TESTS, Thresholds, thresholds_from_options
 from evalharness.gate.verdict import FindingRef
 from evalharness.inputs.formats import FORMATS
 from evalharness.records import LINE_FORMATS, CometOptions

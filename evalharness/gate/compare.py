@@ -17,7 +17,6 @@ import numpy as np
 
 from evalharness.errors import GateRefusal, MetricUnavailableError
 from evalharness.gate.categories import category_matches
-from evalharness.gate.config import Thresholds
 from evalharness.gate.snapshot import (
     SystemSnapshot,
     check_reference_sets,
@@ -25,6 +24,7 @@ from evalharness.gate.snapshot import (
     pair_segments,
     system_snapshot,
 )
+from evalharness.gate.thresholds import Thresholds
 from evalharness.gate.verdict import (
     GATE_SCHEMA,
     TEST_NAMES,

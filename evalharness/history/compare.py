@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from evalharness.errors import GateRefusal
 from evalharness.gate.compare import SuiteVerdict, SystemSnapshot, compare, display_name
-from evalharness.gate.config import Thresholds
+from evalharness.gate.thresholds import Thresholds
 from evalharness.history.store import HistoryStore
 
 
