@@ -265,7 +265,8 @@ def run_show(args: argparse.Namespace, env: Any) -> ExitStatus:
 
 def run_compare(args: argparse.Namespace, env: Any) -> ExitStatus:
     """The gate's verdict on RUN_B against RUN_A, printed and written like the gate's."""
-    from evalharness.cli.gate import _write_outputs, terminal_summary
+    from evalharness.cli.gate import _write_outputs
+    from evalharness.gate.ci import terminal_summary
     from evalharness.gate.compare import GateVerdict
     from evalharness.gate.thresholds import Thresholds, thresholds_from_options
     from evalharness.history.compare import compare_runs
