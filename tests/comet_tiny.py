@@ -99,7 +99,7 @@ def build_encoder(dest: Path, size: EncoderSize = EncoderSize(), vocab: int = 50
 
 
 def _model_arguments(kind: str, encoder_dir: Path, size: EncoderSize) -> tuple[Any, dict[str, Any]]:
-    from evalharness.metrics.comet.metric import import_comet
+    from evalharness.metrics.comet.inference import import_comet
 
     import_comet()  # without comet's logging.basicConfig and import-time warnings
     from comet.models import (

@@ -30,7 +30,8 @@ from evalharness.errors import ExitStatus, InputError, MetricUnavailableError, U
 from evalharness.metrics.comet import hub as comet_hub
 from evalharness.metrics.comet import metric as comet_metric
 from evalharness.metrics.comet.bundle import read_manifest, write_bundle
-from evalharness.metrics.comet.metric import CometMetric, import_comet, quiet_libraries
+from evalharness.metrics.comet.inference import import_comet, quiet_libraries
+from evalharness.metrics.comet.metric import CometMetric
 from evalharness.metrics.comet.models import resolve_model
 from evalharness.records import CometOptions
 

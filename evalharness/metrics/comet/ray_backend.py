@@ -76,7 +76,7 @@ def ray_runtime(options: CometOptions) -> Any:
     GPUs default to 1 per actor when the cluster has any; the cluster is only
     contacted when ``options.gpus`` is not given.
     """
-    from evalharness.metrics.comet.metric import Runtime
+    from evalharness.metrics.comet.inference import Runtime
 
     gpus = options.gpus
     if gpus is None:
@@ -100,7 +100,7 @@ class CometScorerActor:
     """Body of a Ray actor holding one loaded COMET model (decorated at runtime)."""
 
     def __init__(self, model: ResolvedModel, spec: str, runtime: Any, batch_size: int) -> None:
-        from evalharness.metrics.comet.metric import load_comet_model
+        from evalharness.metrics.comet.inference import load_comet_model
 
         if not model.checkpoint.is_file() or not model.encoder_dir.is_dir():
             model = replace(resolve_model(spec), name=model.name)
@@ -110,7 +110,7 @@ class CometScorerActor:
 
     def score(self, chunk: int, samples: list[dict[str, str]]) -> tuple[int, list[CachedScore]]:
         """Score samples already in batching order (no re-sorting)."""
-        from evalharness.metrics.comet.metric import score_samples
+        from evalharness.metrics.comet.inference import score_samples
 
         order = list(range(len(samples)))
         return chunk, score_samples(self.net, samples, self.batch_size, self.runtime, False, order)
@@ -139,7 +139,7 @@ class RayScorer:
         """Score samples on the actors; results in the order of ``samples``."""
         from tqdm import tqdm
 
-        from evalharness.metrics.comet.metric import batch_order
+        from evalharness.metrics.comet.inference import batch_order
 
         order = batch_order(samples)
         size = self._batch_size * BATCHES_PER_CHUNK
