@@ -6,29 +6,14 @@ random streams, vectorised:
 * :func:`bootstrap_ci` is ``--confidence``: ``default_rng(seed).choice(n,
   (n_samples, n))`` row indices, the score of each resample's column sums, and
   sacrebleu's interval: sort, take the ``n//40``-th lowest and highest, report
-  ``mean ± half`` their distance. :attr:`BootstrapCI.ci95` is the percentile
-  interval (the 2.5th and 97.5th percentiles of the resampled scores, which
-  always lie inside the metric's range); sacrebleu's printed ``mean ± half``
-  form stays available as :attr:`BootstrapCI.sacrebleu_interval`.
+  ``mean ± half`` their distance (:attr:`BootstrapCI.sacrebleu_interval`).
+  :attr:`BootstrapCI.ci95` is the percentile interval, always in range.
 * :func:`paired_bootstrap` is ``--paired-bs`` and :func:`paired_randomization`
   is ``--paired-ar``: same resamples/permutation masks, same test statistic,
   same ``(c + 1) / (n + 1)`` p-value.
 
-Every function takes the metric first and per-segment statistics after it. For
-a metric with a vectorised ``scores_from_sums`` (the lexical metrics), resampled
-sums are formed as ``counts @ stats`` (how often each row was drawn times the
-row), in chunks of resamples, so memory stays bounded and no Python loop runs
-over segments or samples; any other metric (COMET: one score column) is scored
-with ``score_from_stats`` on each resample. sacrebleu sums resamples in float32;
-here sums are float64, exact for counts below 2**53.
-
-sacrebleu draws every metric's (and every system pair's) resamples from a fresh
-generator with the same seed, so they all see the same resamples.
-:func:`bootstrap_cis` and :func:`paired_bootstraps` exploit that: one pass of
-draws and counts serves every (metric, statistics) item, with results equal to
-one :func:`bootstrap_ci` or :func:`paired_bootstrap` call per item. While one
-chunk of draws is counted and scored on a worker thread (numpy releases the
-GIL there), the next chunk is drawn.
+How the draws are vectorised and shared between metrics is described in
+``docs/metrics.md`` ("Bootstrap intervals and paired tests").
 """
 
 from __future__ import annotations
