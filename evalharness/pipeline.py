@@ -110,19 +110,15 @@ def evaluate(
     if "metrics" in overrides:
         opts = replace(opts, metrics=parse_metric_list(overrides["metrics"]))
     say = info or (lambda _msg: None)
-    ref_paths = [ref] if isinstance(ref, (str, Path)) else list(ref)
-    hyp_paths = [hyps] if isinstance(hyps, (str, Path)) else list(hyps)
-    if not ref_paths:
-        raise UsageError("at least one reference file is needed")
-    if not hyp_paths:
-        raise UsageError("at least one hypothesis file is needed")
+    ref_paths = _file_list(ref, "reference")
+    hyp_paths = _file_list(hyps, "hypothesis")
     given = given_pair(opts.language_pair)
     _check_metric_names(opts.metrics or DEFAULT_METRICS)
     inputs = load_inputs(ref_paths, hyp_paths, src, opts.fmt, say)
     ref_doc = inputs.references[0]
     languages = run_languages(given, ref_doc, inputs.source, say)
     metrics = _instantiate_metrics(opts, languages.target)
-    glossary = _load_glossary(opts)
+    glossary = _load_glossary(opts.glossary) if opts.glossary else None
     ref_sents = document_sentences(ref_doc, languages.target)
     extra_refs = _extra_reference_groups(inputs.references, ref_sents, languages.target)
     src_sents = _source_sentences(inputs.source, ref_sents, languages.source)
@@ -141,20 +137,36 @@ def evaluate(
         source=inputs.source,
         systems=tuple(systems),
         reference_sentences=len(ref_sents),
-        options={
-            "format": ref_doc.format,
-            "metrics": list(metrics),
-            "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
-            "resegment": opts.resegment,
-            "ref_docids": opts.ref_docids,
-            "checks": opts.run_checks,
-            "language_pair": pair_spec(given),
-            **_glossary_options(glossary),
-        },
+        options=_report_options(opts, ref_doc.format, list(metrics), pair_spec(given), glossary),
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         languages=languages,
         references=inputs.references,
     )
+
+
+def _file_list(paths: str | Path | Sequence[str | Path], role: str) -> list[str | Path]:
+    """One path or several, as a list; a usage error when there is none."""
+    found = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not found:
+        raise UsageError(f"at least one {role} file is needed")
+    return found
+
+
+def _report_options(
+    opts: EvaluateOptions, fmt: str, metrics: list[str], pair: str | None,
+    glossary: Glossary | None,
+) -> dict[str, Any]:
+    """The report's ``options``: what a later run needs to be comparable with this one."""
+    return {
+        "format": fmt,
+        "metrics": metrics,
+        "bootstrap": {"samples": opts.bootstrap_samples, "seed": opts.seed},
+        "resegment": opts.resegment,
+        "ref_docids": opts.ref_docids,
+        "checks": opts.run_checks,
+        "language_pair": pair,
+        **({"glossary": glossary.report_options()} if glossary else {}),
+    }
 
 
 def _check_metric_names(names: Sequence[str]) -> None:
@@ -179,25 +191,10 @@ def _extra_reference_groups(
     ]
 
 
-def _load_glossary(opts: EvaluateOptions) -> Glossary | None:
-    if not opts.glossary:
-        return None
+def _load_glossary(path: str) -> Glossary:
     from evalharness.checks.text.glossary_file import load_glossary
 
-    return load_glossary(opts.glossary)
-
-
-def _glossary_options(glossary: Glossary | None) -> dict[str, Any]:
-    """The report's record of the glossary: path, SHA-256 and entry count."""
-    if glossary is None:
-        return {}
-    return {
-        "glossary": {
-            "path": glossary.path,
-            "sha256": glossary.sha256,
-            "entries": len(glossary.entries),
-        }
-    }
+    return load_glossary(path)
 
 
 def _instantiate_metrics(opts: EvaluateOptions, target: LanguageProfile) -> dict[str, Metric]:

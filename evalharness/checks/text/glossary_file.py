@@ -86,6 +86,10 @@ class Glossary:
         """The entries of one type, in file order."""
         return tuple(e for e in self.entries if e.type == kind)
 
+    def report_options(self) -> dict[str, object]:
+        """The report's record of the glossary: path, SHA-256 and entry count."""
+        return {"path": self.path, "sha256": self.sha256, "entries": len(self.entries)}
+
 
 def load_glossary(path: str | Path, target_lang: str | None = None) -> Glossary:
     """Read a CSV, TSV or TBX glossary.
