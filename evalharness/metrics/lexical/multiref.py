@@ -19,12 +19,6 @@ from typing import Any
 import numpy as np
 
 from evalharness.metrics.lexical import scores as lexical_scores
-from evalharness.metrics.lexical.ngram_kernels import (
-    char_ids,
-    multi_reference_counts,
-    pair_counts,
-    token_ids,
-)
 
 ChunkJob = Callable[[], np.ndarray]
 
@@ -45,6 +39,8 @@ def closest_ref_lengths(hyp_lengths: np.ndarray, ref_lengths: Sequence[Sequence[
 def bleu_rows_job(preprocess: Callable[[str], str], hyps: Sequence[str],
                   ref_streams: Sequence[Sequence[str | None]], order: int) -> ChunkJob:
     """Tokenise one chunk now; the returned job counts its BLEU rows (compiled, GIL released)."""
+    from evalharness.metrics.lexical.ngram_kernels import multi_reference_counts, token_ids
+
     words: list[list[str]] = []
     sides = [0]
     ref_lengths: list[list[int]] = []
@@ -71,6 +67,8 @@ def bleu_rows_job(preprocess: Callable[[str], str], hyps: Sequence[str],
 def chrf_rows_job(metric: Any, settings: lexical_scores.ChrfSettings, hyps: Sequence[str],
                   ref_streams: Sequence[Sequence[str | None]]) -> ChunkJob:
     """As :func:`bleu_rows_job`, for chrF/chrF++ (``metric`` is sacrebleu's ``CHRF``)."""
+    from evalharness.metrics.lexical.ngram_kernels import char_ids, pair_counts, token_ids
+
     prep = metric._preprocess_segment
     pair_hyps: list[str] = []
     pair_refs: list[str] = []
