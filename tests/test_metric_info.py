@@ -110,7 +110,7 @@ def test_terminal_labels_the_plugin_and_uses_its_decimals(plugin: MetricInfo, tm
     text = format_summary(report)
     header = text.splitlines()[0]
     assert re.split(r"\s{2,}", header) == ["system", "BLEU", "Missed words (lower is better)"]
-    assert f"{score:.3f} ±" in text.splitlines()[2]
+    assert f"{score:.3f} [" in text.splitlines()[2]
 
 
 def test_html_summary_labels_the_plugin_and_inverts_its_strip(

@@ -64,7 +64,7 @@ def _cell(metric: Mapping[str, Any], paired: Mapping[str, Any] | None, info: Met
     text = info.format(metric["score"])
     ci = metric.get("ci95")
     if ci:
-        text += f" ±{info.format((ci[1] - ci[0]) / 2)}"
+        text += f" [{info.format(ci[0])}, {info.format(ci[1])}]"
     if paired:
         star = "*" if paired["p_value"] < 0.05 else ""
         text += f" (p={paired['p_value']:.4f}{star})"
