@@ -64,6 +64,23 @@ def reference_entry(doc: Document) -> dict[str, Any]:
     }
 
 
+def _languages(run: RunResult) -> dict[str, Any] | None:
+    """The run's languages and, when the checks ran, how each check treated the target.
+
+    ``checks`` maps a check id to ``language-specific``, ``generic`` (script-generic
+    rules) or ``skipped``, so a reader knows which findings a target without a
+    profile could not get.
+    """
+    if run.languages is None:
+        return None
+    entry = run.languages.to_dict()
+    if run.options.get("checks"):
+        from evalharness.checks.base import language_support
+
+        entry["checks"] = language_support(run.languages)
+    return entry
+
+
 def run_to_dict(run: RunResult) -> dict[str, Any]:
     """The whole run as the JSON report dict."""
     first = run.systems[0].segments if run.systems else ()
@@ -73,7 +90,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
         "created": run.created,
         "versions": package_versions(),
         "options": dict(run.options),
-        "languages": run.languages.to_dict() if run.languages else None,
+        "languages": _languages(run),
         "reference": {
             "path": run.reference.path,
             "format": run.reference.format,
