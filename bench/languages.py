@@ -80,8 +80,11 @@ def detection_rows(wmt: Path) -> list[list[str]]:
     return rows
 
 
-def check_rows(data_dir: Path) -> list[list[str]] | None:
-    """The rows of ``bench/lang_checks.py`` (the checks per language), when it exists."""
+def check_tables(data_dir: Path) -> list[list[list[str]]] | None:
+    """The rows of ``bench/lang_checks.py`` (the checks per language), when it exists.
+
+    Rows of one kind (same fields) make one table: header first.
+    """
     path = REPO / "bench" / "lang_checks.py"
     if not path.exists():
         return None
@@ -89,7 +92,11 @@ def check_rows(data_dir: Path) -> list[list[str]] | None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [[str(c) for c in row] for row in module.rows(data_dir)]
+    tables: dict[tuple[str, ...], list[list[str]]] = {}
+    for row in module.rows(data_dir):
+        keys = tuple(row)
+        tables.setdefault(keys, [list(keys)]).append([str(row[k]) for k in keys])
+    return list(tables.values())
 
 
 def _lines(path: Path) -> list[str]:
@@ -104,9 +111,10 @@ def main() -> str:
     wmt = args.data / "wmt23_multilingual"
     parts = ["Tokenizer parity (corpus BLEU, no language flag)", table(parity_rows(wmt)), "",
              "Language detection (py3langid 0.2.2)", table(detection_rows(wmt))]
-    checks = check_rows(args.data)
+    checks = check_tables(args.data)
     if checks is not None:
-        parts += ["", "Checks per language (bench/lang_checks.py)", table(checks)]
+        parts += ["", "Checks per language (bench/lang_checks.py)"]
+        parts += [line for rows in checks for line in ("", table(rows))]
     return "\n".join(parts)
 
 
