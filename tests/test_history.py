@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ from typing import Any
 import history_util
 import pandas as pd
 import pytest
+from chromium import chromium_session
 from history_util import DATA, Reports, evaluate_argv, record_concurrently
 
 from evalharness.cli.app import run_cli
@@ -195,22 +194,8 @@ def test_environment_chooses_the_history(history_reports: Reports, tmp_path: Pat
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-dev-shm-usage", "--window-size=1280,1000"]  # fmt: skip
-    profile = tempfile.mkdtemp(prefix="eh-chromium-")
-    for flag in [*flags, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium_session() as driver:
+        yield driver
 
 
 @pytest.mark.browser

@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import chromium_session
 
 from evalharness.cli.app import run_cli
 
 pytestmark = pytest.mark.browser
 
 MQM = Path(__file__).parent / "data" / "mqm" / "wmt21_ted_zhen_mqm_first40.tsv"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1280,1000",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in [*FLAGS, f"--user-data-dir={tempfile.mkdtemp(prefix='eh-meta-')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    yield browser
-    browser.quit()
+    with chromium_session() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")
