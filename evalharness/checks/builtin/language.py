@@ -40,9 +40,18 @@ KNOWN_SHARE = 0.5
 
 
 def main_script(text: str) -> str | None:
-    """The script family of most of the letters of ``text`` (None without letters)."""
-    counts = Counter(s for s in map(script_of, text) if s is not None)
-    return counts.most_common(1)[0][0] if counts else None
+    """The script family of most of the letters of ``text`` (None without letters).
+
+    Ties go to the script whose first letter comes first in ``text``.
+    """
+    counts: dict[str, int] = {}
+    # Counter keeps the characters in order of first appearance, so the scripts
+    # are met in that order too; count distinct characters, not every one.
+    for char, n in Counter(text).items():
+        script = script_of(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + n
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def known_share(text: str, code: str) -> float:
