@@ -37,6 +37,11 @@ SURE = 0.99
 """Identifier confidence needed for a same-script segment."""
 DOCUMENT_SURE = 0.9
 """Identifier confidence needed for a whole hypothesis."""
+IDENTIFY_FIRST_SEGMENTS = 200
+"""In documents up to this many segments the identifier (loaded for detection
+anyway, well under a millisecond a segment) decides first and the target's word
+list is read only for a segment it finds in another language: loading the word
+list costs a quarter to half a second. Larger documents test the word list first."""
 KNOWN_SHARE = 0.5
 """A same-script segment with at least this share of words known to the target is on target."""
 
@@ -135,7 +140,8 @@ class LanguageCheck:
             return [_finding(hyp, whole, target, whole_document=True)]
         if letters < MIN_LETTERS or sum(map(str.isalpha, prose(hyp))) < MIN_LETTERS:
             return []
-        found = _segment_language(segment, target)
+        small = len(context.segments) <= IDENTIFY_FIRST_SEGMENTS
+        found = _segment_language(segment, target, identify_first=small)
         return [] if found is None else [_finding(hyp, found, target, whole_document=False)]
 
 
@@ -147,17 +153,22 @@ def prose(text: str) -> str:
     return _TAGS_RE.sub(" ", text)
 
 
-def _segment_language(segment: AlignedSegment, target: LanguageProfile) -> str | None:
+def _segment_language(
+    segment: AlignedSegment, target: LanguageProfile, identify_first: bool = False
+) -> str | None:
+    """The other language of the segment, or None; ``identify_first`` changes the cost, not the answer."""
     hyp, ref = prose(segment.hyp_text), prose(segment.ref_text)
     hyp_script = main_script(hyp)
     ref_script = main_script(ref) if ref else None
     other_script = ref_script is not None and hyp_script != ref_script
-    if not other_script and mostly_known(hyp, target.code):
+    if not identify_first and not other_script and mostly_known(hyp, target.code):
         return None
     detection = identify(hyp)
     if detection.code in (target.code, "und"):
         return None
     if not other_script and detection.confidence < SURE:
+        return None
+    if identify_first and not other_script and mostly_known(hyp, target.code):
         return None
     if ref and identify(ref).code == detection.code:
         return None

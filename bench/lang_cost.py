@@ -1,0 +1,102 @@
+"""What the language profiles cost on a large document (issue 14: at most 5%).
+
+WMT23 zh-en (refA against GPT-4's output, no source, as in ``bench/lexical.py``)
+repeated to N lines, in one process,
+on one core (``workers=1``, so CPU and wall time agree and other load counts
+less). Measured, each the fastest of ``--repeat`` runs:
+
+- detection: :func:`evalharness.lang.detect.resolve_languages` on the reference
+  lines (the target language), which ``evaluate`` runs unless ``-l`` is given;
+- the error checks with the detected pair, with ``languages=None``
+  (no profile: what the checks cost without the language work), and without the
+  ``language`` check;
+- the lexical metrics (BLEU, chrF, TER statistics and scores) for scale.
+
+The share printed is (detection + checks with profiles - checks without) over
+the whole in-process work (detection, metrics, checks with profiles).
+
+Data: ``--data DIR`` (env ``EVALHARNESS_DATA``, default ``../shared/data``).
+Usage: python bench/lang_cost.py [--data DIR] [--segments N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from _util import DATA, WMT_SUBDIR, load_average, table  # noqa: E402
+
+
+def _fastest(repeat: int, job: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = job()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _lines(path: Path, n: int) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [lines[i % len(lines)] for i in range(n)]
+
+
+def main() -> str:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=os.environ.get("EVALHARNESS_DATA", str(DATA)))
+    parser.add_argument("--segments", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+
+    from evalharness.checks import find_errors, get_checks, line_segments
+    from evalharness.lang.detect import resolve_languages
+    from evalharness.metrics import get_metric
+
+    wmt = Path(args.data) / WMT_SUBDIR
+    refs = _lines(wmt / "generaltest2023.zh-en.ref.refA.en", args.segments)
+    hyps = _lines(wmt / "generaltest2023.zh-en.hyp.GPT4-5shot.en", args.segments)
+    load_before = load_average()
+    t_detect, pair = _fastest(args.repeat, lambda: resolve_languages(None, refs))
+    t_metrics, metrics = _fastest(args.repeat, lambda: {
+        name: get_metric(name).compute(hyps, refs) for name in ("bleu", "chrf", "ter")})
+    segments = line_segments(refs, hyps)
+    others = [c.id for c in get_checks() if c.id != "language"]
+
+    def checks(languages: Any, ids: list[str] | None = None) -> Any:
+        return find_errors(segments, metrics, workers=1, languages=languages, checks=ids)
+
+    t_with, found = _fastest(args.repeat, lambda: checks(pair))
+    t_without, _ = _fastest(args.repeat, lambda: checks(None))
+    t_no_language, _ = _fastest(args.repeat, lambda: checks(pair, others))
+    whole = t_detect + t_metrics + t_with
+    cost = t_detect + t_with - t_without
+    rows = [
+        ["step", "seconds", "share of the whole"],
+        [f"detection of the target ({pair.target.code}) from the reference", f"{t_detect:.2f}",
+         f"{t_detect / whole:.1%}"],
+        ["BLEU+chrF+TER statistics and scores", f"{t_metrics:.2f}", f"{t_metrics / whole:.1%}"],
+        ["checks with the detected profiles", f"{t_with:.2f}", f"{t_with / whole:.1%}"],
+        ["checks without profiles (languages=None)", f"{t_without:.2f}", ""],
+        ["checks with profiles, without the `language` check", f"{t_no_language:.2f}", ""],
+    ]  # fmt: skip
+    findings = sum(len(f) for f in found)
+    return (
+        f"### Language profiles at {args.segments:,} segments (one core, fastest of "
+        f"{args.repeat}, {load_before} before, {load_average()} after)\n\n" + table(rows) + "\n\n"
+        f"Detection plus the profiles' extra work in the checks: {cost:.2f} s, "
+        f"{cost / whole:.1%} of the whole (target at most 5%); the `language` check alone: "
+        f"{t_with - t_no_language:.2f} s, {(t_with - t_no_language) / whole:.1%}. "
+        f"{findings:,} findings with profiles.\n"
+    )
+
+
+if __name__ == "__main__":
+    print(main())
