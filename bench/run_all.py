@@ -28,6 +28,7 @@ REPO = HERE.parent
 BENCHMARKS = [
     ("startup.py", "small jobs (one line, TER on 1,000 lines) vs the sacrebleu CLI, whole processes"),
     ("lexical.py", "100k-segment evaluate vs the sacrebleu CLI"),
+    ("lang_cost.py", "what detection and the language profiles cost in the checks"),
     ("ter.py", "compiled TER vs sacrebleu's TER"),
     ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),
