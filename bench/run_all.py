@@ -32,6 +32,7 @@ BENCHMARKS = [
     ("startup.py", "small jobs (one line, TER on 1,000 lines) vs the sacrebleu CLI, whole processes"),
     ("parity.py", "full WMT23 zh-en: scores vs sacrebleu's table and the official values"),
     ("lexical.py", "100k-segment evaluate vs the sacrebleu CLI"),
+    ("lang_cost.py", "what detection and the language profiles cost in the checks"),
     ("ter.py", "compiled TER vs sacrebleu's TER"),
     ("multiref.py", "multi-reference BLEU/chrF statistics vs sacrebleu's extraction"),
     ("align.py", "sentence alignment of ~10k-sentence documents"),

@@ -106,6 +106,13 @@ class Sentence:
     removed: str | None = None
 
 
+def _joined(sentences: tuple[Sentence, ...]) -> str:
+    """The texts of ``sentences`` joined by spaces (the one text itself for one sentence)."""
+    if len(sentences) == 1:
+        return sentences[0].text
+    return " ".join([s.text for s in sentences])
+
+
 @dataclass(frozen=True)
 class AlignedSegment:
     """A group of reference sentences matched to a group of hypothesis sentences.
@@ -146,17 +153,17 @@ class AlignedSegment:
     @property
     def ref_text(self) -> str:
         """The reference side as one string."""
-        return " ".join(s.text for s in self.ref)
+        return _joined(self.ref)
 
     @property
     def hyp_text(self) -> str:
         """The hypothesis side as one string."""
-        return " ".join(s.text for s in self.hyp)
+        return _joined(self.hyp)
 
     @property
     def src_text(self) -> str:
         """The source side as one string (empty without a source)."""
-        return " ".join(s.text for s in self.src)
+        return _joined(self.src)
 
     @property
     def alignment(self) -> str:

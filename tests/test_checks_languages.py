@@ -63,6 +63,22 @@ def test_single_russian_segments_in_a_czech_document_are_flagged() -> None:
     assert found[3][0].message.startswith("This hypothesis segment")
 
 
+@pytest.mark.parametrize("limit", [0, 10_000])
+def test_identifier_first_or_word_list_first_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    import evalharness.checks.builtin.language as language
+
+    ref, hyp = lines("cs_ru.cs"), lines("cs_ru.mt.cs")
+    mixed = list(hyp)
+    for i in (3, 11, 20):
+        mixed[i] = lines("cs_ru.ru")[i]
+    mixed[5] = "Ten dokument je o tom, co se stalo včera v Praze a v Brně, a nic víc."
+    monkeypatch.setattr(language, "IDENTIFY_FIRST_SEGMENTS", limit)
+    found = findings(ref, mixed, None, "en-cs", ["language"])
+    assert {i for i, fs in enumerate(found) if fs} == {3, 11, 20}
+
+
 def test_language_check_needs_a_target_language() -> None:
     assert not any(findings(lines("cs_ru.cs"), lines("cs_ru.ru"), None, None, ["language"]))
 

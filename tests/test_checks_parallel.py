@@ -46,3 +46,30 @@ def test_small_documents_stay_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(base, "run_parallel", refuse)
     segments = line_segments(["The cat sat."], ["The dog sat."])
     assert len(find_errors(segments, {}, workers=2)) == 1
+
+
+def _sigterm_is_default(_: int) -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+@pytest.mark.skipif(worker_count() < 2, reason="needs fork and two cores")
+def test_pool_workers_end_on_sigterm_despite_the_cli_handler() -> None:
+    # The CLI turns SIGTERM into an exception; a forked worker that inherited that
+    # handler could raise inside a queue lock when the pool terminates, and hang it.
+    import multiprocessing
+    import signal
+
+    from evalharness.checks.parallel import default_signals
+
+    def raising(signum: int, _frame: object) -> None:
+        raise RuntimeError(signum)
+
+    previous = signal.signal(signal.SIGTERM, raising)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(2, initializer=default_signals) as pool:
+            assert pool.map(_sigterm_is_default, range(4)) == [True] * 4
+    finally:
+        signal.signal(signal.SIGTERM, previous)

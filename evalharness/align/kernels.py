@@ -133,13 +133,26 @@ def is_small(*sides: Sequence[str]) -> bool:
 
 
 def _similarities(a_texts: Sequence[str], b_texts: Sequence[str]) -> np.ndarray:
+    idx = np.arange(len(a_texts), dtype=np.int64)
+    return indexed_similarities(a_texts, b_texts, [(idx, idx)])[0]
+
+
+def indexed_similarities(
+    a_texts: Sequence[str], b_texts: Sequence[str], pairings: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> list[np.ndarray]:
+    """Similarities of ``a_texts[ia[p]]`` and ``b_texts[ib[p]]`` for each ``(ia, ib)`` of ``pairings``.
+
+    The n-gram features of each text are extracted once for all pairings.
+    """
     with interpreted_kernels(is_small(a_texts, b_texts)):
         fa, fb = _features(a_texts), _features(b_texts)
-        idx = np.arange(len(a_texts), dtype=np.int64)
-        return _pair_similarities(
-            fa.keys, fa.counts, fa.indptr, fa.totals, fb.keys, fb.counts, fb.indptr, fb.totals,
-            idx, idx,
-        )  # fmt: skip
+        return [
+            _pair_similarities(
+                fa.keys, fa.counts, fa.indptr, fa.totals, fb.keys, fb.counts, fb.indptr, fb.totals,
+                np.asarray(ia, dtype=np.int64), np.asarray(ib, dtype=np.int64),
+            )  # fmt: skip
+            for ia, ib in pairings
+        ]
 
 
 @lazy_njit(cache=True)

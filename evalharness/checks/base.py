@@ -31,7 +31,7 @@ class Check(Protocol):
 
 
 _REGISTRY: dict[str, Check] = {}
-PARALLEL_MIN_SEGMENTS = 5_000
+PARALLEL_MIN_SEGMENTS = 1_000
 """Smaller documents are checked in this process: forking would cost more than it saves."""
 __all__ = [
     "MAX_SEGMENT_CHARS", "Check", "find_errors", "get_checks", "language_support", "oversized",

@@ -72,10 +72,8 @@ def run_parallel(
 ) -> list[PerCheck]:
     """Findings per segment and per active check, computed on ``workers`` processes."""
     segments = tuple(segments)
-    chunks = [
-        (start, min(start + CHUNK_SEGMENTS, len(segments)))
-        for start in range(0, len(segments), CHUNK_SEGMENTS)
-    ]
+    size = min(CHUNK_SEGMENTS, -(-len(segments) // workers))  # every worker busy on small documents
+    chunks = [(start, min(start + size, len(segments))) for start in range(0, len(segments), size)]
     _STATE.update(
         segments=segments, metrics=metrics, has_source=has_source, active=active, languages=languages,
         glossary=glossary,
@@ -135,8 +133,22 @@ def _shared_memo(
 def _map(function: Callable[[tuple[int, int]], T], chunks: list[tuple[int, int]],
          workers: int) -> list[T]:
     """``function`` over the chunks in forked workers that see :data:`_STATE`, in order."""
-    with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(workers, len(chunks)), initializer=default_signals) as pool:
         return pool.map(function, chunks, chunksize=1)
+
+
+def default_signals() -> None:
+    """In a pool worker: let SIGTERM and SIGHUP end the process again.
+
+    The CLI turns them into an exception in its own process; a forked worker
+    inherits that handler, and the pool's ``terminate`` (SIGTERM) could then
+    raise inside a queue lock and leave the pool waiting forever.
+    """
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _chunk_texts(start: int, end: int) -> list[tuple[str, tuple[Token, ...]]]:

@@ -79,7 +79,7 @@ def line_correspondence(ref_lines: Sequence[str], hyp_lines: Sequence[str]) -> C
     Raises:
         ValueError: if the lists differ in length.
     """
-    from evalharness.align.sentences import pair_similarities
+    from evalharness.align.kernels import indexed_similarities
 
     if len(ref_lines) != len(hyp_lines):
         raise ValueError("line_correspondence needs two lists of the same length")
@@ -91,11 +91,17 @@ def line_correspondence(ref_lines: Sequence[str], hyp_lines: Sequence[str]) -> C
         return Correspondence(len(rows), 0.0, 0, 0.0, 0.0)
     shifts = [s for s in range(-MAX_SHIFT, MAX_SHIFT + 1) if abs(s) < n]
     table = np.full((len(rows), len(shifts)), np.nan)
-    for k, s in enumerate(shifts):
-        valid = (rows + s >= 0) & (rows + s < n)
-        a = [ref_lines[int(i)] for i in rows[valid]]
-        b = [hyp_lines[int(i) + s] for i in rows[valid]]
-        table[valid, k] = pair_similarities(a, b)
+    # Features once: the sampled reference lines, and the hypothesis lines any shift reaches.
+    lo, hi = max(int(rows[0]) - MAX_SHIFT, 0), min(int(rows[-1]) + MAX_SHIFT + 1, n)
+    positions = np.arange(len(rows), dtype=np.int64)
+    valids = [(rows + s >= 0) & (rows + s < n) for s in shifts]
+    sims = indexed_similarities(
+        [ref_lines[int(i)] for i in rows],
+        hyp_lines[lo:hi],
+        [(positions[valid], rows[valid] + s - lo) for s, valid in zip(shifts, valids, strict=True)],
+    )
+    for k, (valid, values) in enumerate(zip(valids, sims, strict=True)):
+        table[valid, k] = values
     centre = shifts.index(0)
     diagonal = table[:, centre]
     others = np.delete(table, centre, axis=1)

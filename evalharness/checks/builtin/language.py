@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from functools import cache
 
 from evalharness.checks.base import register_check
 from evalharness.checks.builtin.untranslated import script_of
@@ -35,25 +37,74 @@ SURE = 0.99
 """Identifier confidence needed for a same-script segment."""
 DOCUMENT_SURE = 0.9
 """Identifier confidence needed for a whole hypothesis."""
+IDENTIFY_FIRST_SEGMENTS = 200
+"""In documents up to this many segments the identifier (loaded for detection
+anyway, well under a millisecond a segment) decides first and the target's word
+list is read only for a segment it finds in another language: loading the word
+list costs a quarter to half a second. Larger documents test the word list first."""
 KNOWN_SHARE = 0.5
 """A same-script segment with at least this share of words known to the target is on target."""
 
 
 def main_script(text: str) -> str | None:
-    """The script family of most of the letters of ``text`` (None without letters)."""
-    counts = Counter(s for s in map(script_of, text) if s is not None)
-    return counts.most_common(1)[0][0] if counts else None
+    """The script family of most of the letters of ``text`` (None without letters).
+
+    Ties go to the script whose first letter comes first in ``text``.
+    """
+    if text.isascii():  # ASCII letters are all Latin
+        return "latin" if text.lower() != text.upper() else None
+    counts: dict[str, int] = {}
+    # Counter keeps the characters in order of first appearance, so the scripts
+    # are met in that order too; count distinct characters, not every one.
+    for char, n in Counter(text).items():
+        script = script_of(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + n
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def known_share(text: str, code: str) -> float:
     """Share of the words of ``text`` that the word list of ``code`` knows (1 without a list)."""
-    if not has_frequencies(code):
+    words = _words(text)
+    if not words or not has_frequencies(code):
         return 1.0
+    known = _known_words(code)
+    return sum(map(known.__getitem__, _look_up(words, code, known))) / len(words)
+
+
+def mostly_known(text: str, code: str, share: float = KNOWN_SHARE) -> bool:
+    """``known_share(text, code) >= share``, looking words up only until the answer is sure."""
+    words = _words(text)
+    if not words or not has_frequencies(code):
+        return share <= 1.0
+    known = _known_words(code)
+    total, hits = len(words), 0
+    for seen, word in enumerate(_look_up(words, code, known), start=1):
+        hits += known[word]
+        if hits / total >= share:
+            return True
+        if (hits + total - seen) / total < share:
+            return False
+    return hits / total >= share
+
+
+def _words(text: str) -> list[str]:
     words = [w.strip(".,;:!?\"'()«»„“”‘’") for w in text.split()]
-    words = [w for w in words if len(w) >= 2 and w.isalpha()]
-    if not words:
-        return 1.0
-    return sum(zipf(w.lower(), code) > 0 for w in words) / len(words)
+    return [w.lower() for w in words if len(w) >= 2 and w.isalpha()]
+
+
+def _look_up(words: list[str], code: str, known: dict[str, bool]) -> Iterator[str]:
+    """Each word in turn, after recording in ``known`` whether ``code``'s word list has it."""
+    for word in words:
+        if word not in known:
+            known[word] = zipf(word, code) > 0
+        yield word
+
+
+@cache
+def _known_words(code: str) -> dict[str, bool]:
+    """Per language, whether each word met so far has a frequency (a dict: faster than zipf's cache)."""
+    return {}
 
 
 def language_name(code: str) -> str:
@@ -81,14 +132,16 @@ class LanguageCheck:
         hyp = segment.hyp_text
         if target is None or not segment.hyp or is_removed(segment):
             return []
-        if sum(ch.isalpha() for ch in hyp) < MIN_LETTERS // 3:
+        letters = sum(map(str.isalpha, hyp))
+        if letters < MIN_LETTERS // 3:
             return []
         whole = context.remember("language_document", lambda: _document_language(context, target))
         if whole is not None:
             return [_finding(hyp, whole, target, whole_document=True)]
-        if sum(ch.isalpha() for ch in prose(hyp)) < MIN_LETTERS:
+        if letters < MIN_LETTERS or sum(map(str.isalpha, prose(hyp))) < MIN_LETTERS:
             return []
-        found = _segment_language(segment, target)
+        small = len(context.segments) <= IDENTIFY_FIRST_SEGMENTS
+        found = _segment_language(segment, target, identify_first=small)
         return [] if found is None else [_finding(hyp, found, target, whole_document=False)]
 
 
@@ -100,17 +153,22 @@ def prose(text: str) -> str:
     return _TAGS_RE.sub(" ", text)
 
 
-def _segment_language(segment: AlignedSegment, target: LanguageProfile) -> str | None:
+def _segment_language(
+    segment: AlignedSegment, target: LanguageProfile, identify_first: bool = False
+) -> str | None:
+    """The other language of the segment, or None; ``identify_first`` changes the cost, not the answer."""
     hyp, ref = prose(segment.hyp_text), prose(segment.ref_text)
     hyp_script = main_script(hyp)
     ref_script = main_script(ref) if ref else None
     other_script = ref_script is not None and hyp_script != ref_script
-    if not other_script and known_share(hyp, target.code) >= KNOWN_SHARE:
+    if not identify_first and not other_script and mostly_known(hyp, target.code):
         return None
     detection = identify(hyp)
     if detection.code in (target.code, "und"):
         return None
     if not other_script and detection.confidence < SURE:
+        return None
+    if identify_first and not other_script and mostly_known(hyp, target.code):
         return None
     if ref and identify(ref).code == detection.code:
         return None
@@ -130,7 +188,7 @@ def _document_language(context: DocumentContext, target: LanguageProfile) -> str
         return None
     joined = " ".join(hyps)
     other_script = bool(refs) and main_script(joined) != main_script(" ".join(refs))
-    if not other_script and known_share(joined, target.code) >= KNOWN_SHARE:
+    if not other_script and mostly_known(joined, target.code):
         return None
     return detection.code
 

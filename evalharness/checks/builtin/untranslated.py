@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from evalharness.checks.base import register_check
 from evalharness.checks.context import DocumentContext, is_removed
@@ -27,8 +28,9 @@ COPY_WORDS = 3
 """Words copied from the source that make an untranslated finding."""
 
 
+@lru_cache(maxsize=1 << 16)
 def script_of(char: str) -> str | None:
-    """Script family of a letter ("cjk", "cyrillic", "latin", ...), else None."""
+    """Script family of a letter ("cjk", "cyrillic", "latin", ...), else None (cached per character)."""
     if not char.isalpha():
         return None
     name = unicodedata.name(char, "")
@@ -40,7 +42,7 @@ def script_of(char: str) -> str | None:
 
 def scripts(text: str) -> set[str]:
     """The script families used by the letters of ``text``."""
-    return {s for s in map(script_of, text) if s is not None}
+    return {s for s in map(script_of, set(text)) if s is not None}
 
 
 def foreign_runs(text: str, foreign: set[str]) -> Iterator[tuple[int, int]]:

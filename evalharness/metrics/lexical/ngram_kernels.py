@@ -26,10 +26,11 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+
+from evalharness.lazyjit import lazy_njit
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _refined_counts(hyp, ref, order, out):
     """``out[3*(n-1):3*n] = [hyp n-grams, ref n-grams, clipped matches]`` for n = 1..order.
 
@@ -82,7 +83,7 @@ def _refined_counts(hyp, ref, order, out):
             ids1[:size] = prev[:size]
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _segment_counts(hyp, ref, order, out, packed):
     """As :func:`_refined_counts`, with one sort when the n-grams fit in an int64.
 
@@ -155,7 +156,7 @@ def _segment_counts(hyp, ref, order, out, packed):
         out[3 * (n - 1) + 2] = matches + min(in_hyp, in_ref)
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _batch_counts(hyp_ids, hyp_offsets, ref_ids, ref_offsets, order, out, packed):
     for k in range(out.shape[0]):
         _segment_counts(hyp_ids[hyp_offsets[k]:hyp_offsets[k + 1]],
@@ -213,7 +214,7 @@ def char_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer(data, np.uint32).astype(np.int64), offsets
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _multi_counts(tokens, bounds, order, out):
     """BLEU's multi-reference counts of one segment: side 0 is the hypothesis, sides 1.. references.
 
@@ -273,7 +274,7 @@ def _multi_counts(tokens, bounds, order, out):
         per_ref[:] = 0
 
 
-@njit(cache=True, nogil=True)
+@lazy_njit(cache=True, nogil=True)
 def _batch_multi_counts(tokens, bounds, side_ptr, order, out):
     for k in range(out.shape[0]):
         first, last = side_ptr[k], side_ptr[k + 1]
