@@ -14,6 +14,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from evalharness.errors import InputError, UsageError
 from evalharness.metrics.base import _REGISTRY
 from evalharness.metrics.lexical import adapters as lexical
+from evalharness.metrics.lexical import chunks
 from evalharness.metrics.lexical import scores as lexical_scores
 from evalharness.metrics.lexical.adapters import BleuMetric, ChrfMetric, TerMetric
 
@@ -316,7 +317,7 @@ def test_threaded_chunks_give_the_same_statistics(monkeypatch, name):
     serial.n_jobs = 1
     serial.small_input_segments = 0
     expected = serial.segment_statistics(hyps["ONLINE-A"][:200], [ref[:200]])
-    monkeypatch.setattr(lexical, "CHUNK_SEGMENTS", 16)
+    monkeypatch.setattr(chunks, "CHUNK_SEGMENTS", 16)
     threaded = _our_metric(name)
     threaded.n_jobs = 2
     threaded.small_input_segments = 0
@@ -331,7 +332,7 @@ def test_process_pool_gives_the_same_statistics(monkeypatch, name):
     streams = [ref[:120], hyps["GPT4-5shot"][:120]]
     make = (lambda: TerMetric(engine="sacrebleu")) if name == "TER" else (lambda: _our_metric(name))
     serial = make().compute_multi(hyps["ONLINE-A"][:120], streams)
-    monkeypatch.setattr(lexical, "PARALLEL_MIN_SEGMENTS", 10)
+    monkeypatch.setattr(chunks, "PARALLEL_MIN_SEGMENTS", 10)
     metric = make()
     metric.n_jobs = 2
     pooled = metric.compute_multi(hyps["ONLINE-A"][:120], streams)

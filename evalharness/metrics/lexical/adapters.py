@@ -25,12 +25,8 @@ Constructors accept sacrebleu's keyword parameters (``tokenize``, ``lowercase``,
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import sys
-from collections import deque
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, cast
 
@@ -43,20 +39,12 @@ from evalharness.metrics.base import register_metric
 from evalharness.metrics.info import BUILTIN_INFO
 from evalharness.metrics.lexical import multiref
 from evalharness.metrics.lexical import scores as lexical_scores
+from evalharness.metrics.lexical.chunks import ChunkJob, chunked_rows, map_chunks
 from evalharness.metrics.lexical.details import lexical_details
 from evalharness.metrics.stats import DEFAULT_SEED, bootstrap_ci
 from evalharness.records import MetricResult
 
-# Below this many segments a process pool costs more than it saves.
-PARALLEL_MIN_SEGMENTS = 20_000
-# Segments per chunk of the compiled path: chunks bound the memory of tokenised
-# text and let the kernel of one chunk run while the next one is tokenised.
-CHUNK_SEGMENTS = 2048
-
 RefStreams = Sequence[Sequence[str | None]]
-# Prepares one chunk (tokenising, holding the GIL) and returns the job that
-# computes its rows (compiled, releasing the GIL).
-ChunkJob = Callable[[], np.ndarray]
 
 
 class LexicalMetric:
@@ -136,10 +124,10 @@ class LexicalMetric:
         small = len(hyps) <= self.small_input_segments and "numba" not in sys.modules
         if self._compiled(streams) and not small:
             self._warn_tokenized(hyps)
-            return _chunked_rows(len(hyps), self._width(), self._stats_dtype,
+            return chunked_rows(len(hyps), self._width(), self._stats_dtype,
                                  lambda a, b: self._chunk_job(hyps[a:b], [s[a:b] for s in streams]),
                                  self.n_jobs)
-        rows = _map_chunks(_extract_statistics, self, hyps, streams, self.n_jobs)
+        rows = map_chunks(_extract_statistics, self, hyps, streams, self.n_jobs)
         return np.asarray(rows, dtype=self._stats_dtype).reshape(len(hyps), self._width())
 
     _stats_dtype: Any = np.int64
@@ -377,54 +365,6 @@ def _num_refs(ref_streams: RefStreams) -> int:
 def _extract_statistics(metric: LexicalMetric, hyps: list[str],
                         ref_streams: list[list[str | None]]) -> list[list[float]]:
     return metric._rows(hyps, ref_streams)
-
-
-def _chunked_rows(n: int, width: int, dtype: Any, chunk_job: Callable[[int, int], ChunkJob],
-                  n_jobs: int | None) -> np.ndarray:
-    """Rows of ``n`` segments, computed chunk by chunk; compiled jobs run on threads.
-
-    This thread tokenises chunk ``k + 1`` while worker threads count chunk ``k``;
-    at most ``2 * workers`` prepared chunks wait, which bounds memory.
-    """
-    out = np.empty((n, width), dtype)
-    spans = [(a, min(a + CHUNK_SEGMENTS, n)) for a in range(0, n, CHUNK_SEGMENTS)]
-    workers = n_jobs if n_jobs is not None else _usable_cores()
-    if workers <= 1 or len(spans) == 1:
-        for a, b in spans:
-            out[a:b] = chunk_job(a, b)()
-        return out
-    pending: deque[tuple[int, int, Future[np.ndarray]]] = deque()
-    with ThreadPoolExecutor(workers) as pool:
-        for a, b in spans:
-            pending.append((a, b, pool.submit(chunk_job(a, b))))
-            while len(pending) > 2 * workers:
-                first, last, job = pending.popleft()
-                out[first:last] = job.result()
-        for first, last, job in pending:
-            out[first:last] = job.result()
-    return out
-
-
-def _usable_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _map_chunks(fn: Callable[..., list[list[float]]], metric: LexicalMetric, hyps: list[str],
-                ref_streams: list[list[str | None]], n_jobs: int | None) -> list[list[float]]:
-    """Apply ``fn`` to the whole input, or to chunks in a forked process pool when large."""
-    workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
-    if (len(hyps) < PARALLEL_MIN_SEGMENTS or workers <= 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return fn(metric, hyps, ref_streams)
-    n_chunks = workers * 4
-    bounds = np.linspace(0, len(hyps), n_chunks + 1).astype(int)
-    spans = [(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = pool.map(fn, [metric] * len(spans), [hyps[a:b] for a, b in spans],
-                         [[s[a:b] for s in ref_streams] for a, b in spans])
-        return [row for part in parts for row in part]
 
 
 register_metric("bleu", BleuMetric, BUILTIN_INFO["bleu"])
