@@ -11,7 +11,7 @@ from evalharness.checks.parallel import run_parallel, worker_count
 from evalharness.checks.text.glossary_file import Glossary
 from evalharness.errors import UsageError
 from evalharness.lang.profiles import LanguagePair
-from evalharness.records import SEVERITIES, AlignedSegment, Finding, MetricResult
+from evalharness.records import SEVERITIES, AlignedSegment, Finding, MetricResult, Severity
 
 
 @runtime_checkable
@@ -37,6 +37,19 @@ __all__ = [
     "MAX_SEGMENT_CHARS", "Check", "find_errors", "get_checks", "language_support", "oversized",
     "register_check",
 ]
+
+
+def whole_segment_finding(
+    segment: AlignedSegment, check: str, category: str, severity: Severity, message: str,
+    confidence: float,
+) -> Finding:
+    """A finding that spans the whole hypothesis and the whole reference of ``segment``."""
+    return Finding(
+        check=check, category=category, severity=severity,
+        hyp_span=segment.hyp_text, ref_span=segment.ref_text, message=message,
+        confidence=confidence, hyp_start=0, hyp_end=len(segment.hyp_text),
+        ref_start=0, ref_end=len(segment.ref_text),
+    )
 
 
 def register_check(check: Check) -> None:

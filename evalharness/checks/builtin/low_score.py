@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from evalharness.checks.base import register_check
+from evalharness.checks.base import register_check, whole_segment_finding
 from evalharness.checks.context import DocumentContext, is_removed
 from evalharness.records import AlignedSegment, Finding, Severity
 
@@ -113,20 +113,9 @@ def _finding(
     segment: AlignedSegment, metric: str, value: float, z: float, severity: Severity
 ) -> Finding:
     shown = f"{value:.3f}" if metric == "comet" else f"{value:.1f}"
-    return Finding(
-        check="low_score",
-        category="other",
-        severity=severity,
-        hyp_span=segment.hyp_text,
-        ref_span=segment.ref_text,
-        message=f"Sentence {metric} {shown} is far below the document's other sentences "
-        f"(robust z {z:.1f}).",
-        confidence=0.5,
-        hyp_start=0,
-        hyp_end=len(segment.hyp_text),
-        ref_start=0,
-        ref_end=len(segment.ref_text),
-    )
+    message = (f"Sentence {metric} {shown} is far below the document's other sentences "
+               f"(robust z {z:.1f}).")
+    return whole_segment_finding(segment, "low_score", "other", severity, message, 0.5)
 
 
 register_check(LowScoreCheck())

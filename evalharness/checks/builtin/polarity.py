@@ -63,8 +63,8 @@ class PolarityCheck:
         if (ref.count - hyp.count) % 2 == 0 or _source_agrees(segment, hyp.count, context):
             return []
         if ref.count > hyp.count:
-            return [_dropped(flip) for flip in flips(ref, hyp)[:1]]
-        return [_added(flip) for flip in flips(hyp, ref)[:1]]
+            return [_flip_finding(flip, dropped=True) for flip in flips(ref, hyp)[:1]]
+        return [_flip_finding(flip, dropped=False) for flip in flips(hyp, ref)[:1]]
 
 
 def _source_agrees(segment: AlignedSegment, hyp_count: int, context: DocumentContext) -> bool:
@@ -84,37 +84,24 @@ def _source_agrees(segment: AlignedSegment, hyp_count: int, context: DocumentCon
     return (analyse(segment.src_text, languages).count - hyp_count) % 2 == 0
 
 
-def _dropped(flip: Flip) -> Finding:
+def _flip_finding(flip: Flip, dropped: bool) -> Finding:
+    """A major mistranslation: the negation of ``flip.word`` lost (``dropped``) or gained."""
+    negated, plain = (flip.marker, flip.other)
+    hyp, ref = (plain, negated) if dropped else (negated, plain)
+    side, other = ("reference", "hypothesis") if dropped else ("hypothesis", "reference")
     return Finding(
         check="polarity",
         category="accuracy/mistranslation",
         severity="major",
-        hyp_span=flip.other.text,
-        ref_span=flip.marker.text,
-        message=f"Negation dropped: the reference negates {flip.word.text!r} "
-        f"({flip.marker.text!r}); the hypothesis has {flip.other.text!r} without a negation.",
+        hyp_span=hyp.text,
+        ref_span=ref.text,
+        message=f"Negation {'dropped' if dropped else 'added'}: the {side} negates "
+        f"{flip.word.text!r} ({negated.text!r}); the {other} has {plain.text!r} without a negation.",
         confidence=0.7,
-        hyp_start=flip.other.start,
-        hyp_end=flip.other.end,
-        ref_start=flip.marker.start,
-        ref_end=flip.marker.end,
-    )
-
-
-def _added(flip: Flip) -> Finding:
-    return Finding(
-        check="polarity",
-        category="accuracy/mistranslation",
-        severity="major",
-        hyp_span=flip.marker.text,
-        ref_span=flip.other.text,
-        message=f"Negation added: the hypothesis negates {flip.word.text!r} "
-        f"({flip.marker.text!r}); the reference has {flip.other.text!r} without a negation.",
-        confidence=0.7,
-        hyp_start=flip.marker.start,
-        hyp_end=flip.marker.end,
-        ref_start=flip.other.start,
-        ref_end=flip.other.end,
+        hyp_start=hyp.start,
+        hyp_end=hyp.end,
+        ref_start=ref.start,
+        ref_end=ref.end,
     )
 
 

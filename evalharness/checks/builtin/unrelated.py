@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from evalharness.checks.base import register_check
+from evalharness.checks.base import register_check, whole_segment_finding
 from evalharness.checks.context import DocumentContext, is_removed
 from evalharness.checks.text.lexicon import Token, is_content_word, stem
 from evalharness.checks.text.negation import same_word
@@ -86,19 +86,10 @@ def _chrf(segment: AlignedSegment, context: DocumentContext, index: int) -> floa
 
 
 def _finding(segment: AlignedSegment, chrf: float, severity: Severity) -> Finding:
-    return Finding(
-        check="unrelated",
-        category="accuracy/mistranslation",
-        severity=severity,
-        hyp_span=segment.hyp_text,
-        ref_span=segment.ref_text,
-        message="The hypothesis is unrelated to its reference sentence: no content word or "
-        f"number in common, chrF {chrf:.1f}. The reference sentence is not translated here.",
-        confidence=0.8,
-        hyp_start=0,
-        hyp_end=len(segment.hyp_text),
-        ref_start=0,
-        ref_end=len(segment.ref_text),
+    message = ("The hypothesis is unrelated to its reference sentence: no content word or "
+               f"number in common, chrF {chrf:.1f}. The reference sentence is not translated here.")
+    return whole_segment_finding(
+        segment, "unrelated", "accuracy/mistranslation", severity, message, 0.8
     )
 
 
