@@ -79,6 +79,27 @@ def test_identifier_first_or_word_list_first_finds_the_same(
     assert {i for i, fs in enumerate(found) if fs} == {3, 11, 20}
 
 
+@pytest.mark.parametrize("target", ["zh", "ja", "he"])
+def test_word_list_first_path_runs_on_wmt23_targets(
+    monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    """Large documents look words up first; Chinese has no offline word lookup (needs jieba)."""
+    import evalharness.checks.builtin.language as language
+
+    wmt = Path(__file__).parent / "data" / "wmt23"
+    ref = (wmt / f"ref.{target}").read_text(encoding="utf-8").splitlines()
+    hyp = (wmt / f"GPT4-5shot.{target}").read_text(encoding="utf-8").splitlines()
+    mixed = list(hyp)
+    mixed[7] = "This sentence was left in English by the system and never translated at all."
+    found = {}
+    for limit in (0, 10_000):
+        monkeypatch.setattr(language, "IDENTIFY_FIRST_SEGMENTS", limit)
+        result = findings(ref, mixed, None, f"en-{target}", ["language"])
+        found[limit] = {i for i, fs in enumerate(result) if fs}
+    assert found[0] == found[10_000]
+    assert 7 in found[0]
+
+
 def test_language_check_needs_a_target_language() -> None:
     assert not any(findings(lines("cs_ru.cs"), lines("cs_ru.ru"), None, None, ["language"]))
 

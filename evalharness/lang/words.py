@@ -27,9 +27,23 @@ def frequency_languages() -> frozenset[str]:
     return frozenset(available_languages())
 
 
+@cache
 def has_frequencies(code: str) -> bool:
-    """True when wordfreq knows the language ``code``."""
-    return code in frequency_languages()
+    """True when wordfreq knows the language ``code`` and can look its words up offline.
+
+    wordfreq lists Chinese, but looks Chinese words up through jieba, an optional
+    package we do not install: such a language counts as unknown rather than
+    failing in the middle of a run.
+    """
+    if code not in frequency_languages():
+        return False
+    from wordfreq import zipf_frequency
+
+    try:
+        zipf_frequency("a", code)
+    except (ImportError, LookupError):
+        return False
+    return True
 
 
 @cache
